@@ -1,0 +1,3 @@
+export * from './typedefs';
+export * from './entity';
+export * from './export-import';
