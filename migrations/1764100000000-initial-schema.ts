@@ -74,6 +74,11 @@ export class InitialSchema1764100000000 implements MigrationInterface {
         status       text NOT NULL DEFAULT 'ACTIVE',
         attributes   jsonb,
         ordinal      int NOT NULL DEFAULT 0,
+        -- which end owns the other (composition container / ownedRef): 1, 2 or NULL; drives referredEntities,
+        -- cascade delete and export embedding without a type lookup per row
+        owner_end    smallint,
+        -- relationshipDef.propagateTags at write time (spec 10.5); NONE for plain references
+        propagate_tags text NOT NULL DEFAULT 'NONE',
         created_by   text,
         create_time  bigint NOT NULL,
         update_time  bigint NOT NULL,
@@ -81,6 +86,8 @@ export class InitialSchema1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX relationship_end1_idx ON relationship (end1_guid)`);
     await q.query(`CREATE INDEX relationship_end2_idx ON relationship (end2_guid)`);
+    // one instance per (type, ends); plain references also keyed by their attribute
+    await q.query(`CREATE UNIQUE INDEX relationship_ends_uq ON relationship (COALESCE(type_name, ''), end1_guid, end2_guid, COALESCE(end1_attr, ''))`);
 
     await q.query(`
       CREATE TABLE classification (
