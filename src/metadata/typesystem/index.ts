@@ -1,0 +1,3 @@
+export * from './resolved-types';
+export * from './type-names';
+export * from './type-system';
