@@ -1,0 +1,71 @@
+// The MetadataStore port (STYLE 3): services use this abstract class as the DI token; the PostgreSQL adapter
+// implements it. Every method is set-based: it takes or returns guid sets, never one query per entity.
+import type { AnyTypeDef, AtlasClassification, AtlasEntity, AtlasEntityHeader, AtlasEntityWithExtInfo, AtlasTypesDef } from '../model';
+import type { TypeLookup } from '../typesystem/resolved-types';
+
+export interface StoredTypeDefs {
+  defs: Required<AtlasTypesDef>;
+  version: number;
+}
+
+export interface WriteContext {
+  /** 'import' keeps incoming guids and system attributes (spec 5.7.3, 5.7.8); 'api' assigns guids */
+  mode: 'import' | 'api';
+  user: string;
+  now: number;
+  types: TypeLookup;
+  /** spec P7 / 5.7.5: skip (and report as unchanged) entities whose content equals the stored one */
+  skipUnchanged: boolean;
+  /** spec 5.7.7 */
+  defaultPropagate: boolean;
+}
+
+/** One unit = main entity + its referredEntities, written atomically (spec 5.7.1). */
+export interface WriteUnit {
+  entity: AtlasEntity;
+  referredEntities?: Record<string, AtlasEntity>;
+}
+
+export interface UnitReport {
+  created: AtlasEntityHeader[];
+  updated: AtlasEntityHeader[];
+  deleted: AtlasEntityHeader[];
+  unchanged: AtlasEntityHeader[];
+}
+
+export interface WriteResult {
+  units: UnitReport[];
+  /** placeholder (negative / missing) guid -> assigned guid */
+  guidAssignments: Record<string, string>;
+}
+
+export interface ReadOptions {
+  /** include referredEntities (the owned closure) */
+  withExtInfo?: boolean;
+}
+
+export abstract class MetadataStore {
+  // --- types -----------------------------------------------------------------------------------------------
+  abstract loadTypeDefs(): Promise<StoredTypeDefs>;
+  abstract typeSystemVersion(): Promise<number>;
+  /** creates and replaces defs in one transaction, bumping the type-system version */
+  abstract saveTypeDefs(create: AnyTypeDef[], update: AnyTypeDef[], user: string): Promise<void>;
+  abstract deleteTypeDefs(names: string[]): Promise<void>;
+  abstract countEntitiesOfTypes(typeNames: string[]): Promise<number>;
+
+  // --- entities ----------------------------------------------------------------------------------------------
+  /** writes a batch of units in one transaction (spec P11) */
+  abstract writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult>;
+  abstract getEntities(guids: string[], types: TypeLookup, opts?: ReadOptions): Promise<Map<string, AtlasEntityWithExtInfo>>;
+  /** lookup among non-DELETED entities of `typeName` and its sub-types (spec 10.3) */
+  abstract findByUniqueAttributes(typeName: string, attrs: Record<string, unknown>, types: TypeLookup): Promise<string | undefined>;
+  /** soft delete with cascade to owned children (spec 10.2); returns the deleted headers */
+  abstract deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]>;
+  abstract addClassifications(guid: string, classifications: AtlasClassification[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<void>;
+  /** spec 10.5: recompute propagated classifications */
+  abstract recomputePropagation(): Promise<void>;
+  /** spec P6: after an import, drop references whose target never arrived */
+  abstract dropDanglingReferences(): Promise<number>;
+  /** current value of the change sequence (spec P8) */
+  abstract currentChangeMarker(): Promise<number>;
+}

@@ -1,0 +1,858 @@
+// PostgreSQL adapter of the MetadataStore port. Every statement works on a whole batch: rows travel as one
+// jsonb parameter expanded with jsonb_to_recordset, so a batch of thousands of entities is a handful of statements.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AtlasError, ErrorCode } from '../../common/errors';
+import type {
+  AnyTypeDef, AtlasClassification, AtlasEntity, AtlasEntityHeader, AtlasEntityWithExtInfo, AtlasTypesDef, TypeCategory,
+} from '../model';
+import { emptyTypesDef, TYPES_DEF_LISTS } from '../model';
+import type { TypeLookup } from '../typesystem/resolved-types';
+import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
+import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
+import {
+  MetadataStore, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
+} from './metadata-store';
+
+const CATEGORY_LIST: Record<string, keyof AtlasTypesDef> = Object.fromEntries(TYPES_DEF_LISTS.map(([list, cat]) => [cat, list]));
+
+interface ExistingRow extends EntityRow {
+  has_classifications: boolean;
+}
+
+interface PendingEntity {
+  unit: number;
+  norm: NormalizedEntity;
+  existing?: ExistingRow;
+  unchanged: boolean;
+  /** final stored attributes (merged with the stored ones on update) */
+  attributes: Record<string, unknown>;
+  finalStatus: 'ACTIVE' | 'DELETED';
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+interface RelRow {
+  guid: string;
+  type_name: string | null;
+  end1_guid: string;
+  end2_guid: string;
+  end1_attr: string | null;
+  end2_attr: string | null;
+  status: string;
+  attributes: Record<string, unknown> | null;
+  ordinal: number;
+  owner_end: number | null;
+  propagate_tags: string;
+  created_by: string;
+  create_time: number;
+  update_time: number;
+}
+
+function relKey(r: Pick<RelRow, 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>): string {
+  return `${r.type_name ?? ''}\u0000${r.end1_guid}\u0000${r.end2_guid}\u0000${r.end1_attr ?? ''}`;
+}
+
+function isPlaceholderGuid(guid: string | undefined): boolean {
+  return !guid || guid.startsWith('-');
+}
+
+function header(guid: string, typeName: string, status: string, attributes: Record<string, unknown>): AtlasEntityHeader {
+  const h: AtlasEntityHeader = { typeName, guid, status: status as 'ACTIVE' | 'DELETED', attributes: {} };
+  if (attributes.qualifiedName !== undefined) h.attributes!.qualifiedName = attributes.qualifiedName;
+  if (attributes.name !== undefined) h.attributes!.name = attributes.name;
+  const display = attributes.name ?? attributes.qualifiedName;
+  if (typeof display === 'string') h.displayText = display;
+  return h;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') {
+    // numbers come back from jsonb as numbers; big ones may round-trip as different text
+    return typeof a === 'number' && typeof b === 'number' ? a === b : String(a) === String(b) && typeof a === typeof b;
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => sameJson(v, bb[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== null && (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== null && (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+@Injectable()
+export class PostgresMetadataStore extends MetadataStore {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  // ---------------------------------------------------------------------------------------------------- types
+
+  async loadTypeDefs(): Promise<StoredTypeDefs> {
+    const rows: Array<{ category: string; def: AnyTypeDef }> = await this.db.query(`SELECT category, def FROM type_def ORDER BY name`);
+    const [{ version }] = await this.db.query(`SELECT version FROM type_system_state WHERE id = 1`);
+    const defs = emptyTypesDef();
+    for (const r of rows) {
+      const list = CATEGORY_LIST[r.category];
+      if (list) (defs[list] as AnyTypeDef[]).push(r.def);
+    }
+    return { defs, version: Number(version) };
+  }
+
+  async typeSystemVersion(): Promise<number> {
+    const [{ version }] = await this.db.query(`SELECT version FROM type_system_state WHERE id = 1`);
+    return Number(version);
+  }
+
+  async saveTypeDefs(create: AnyTypeDef[], update: AnyTypeDef[], user: string): Promise<void> {
+    if (create.length === 0 && update.length === 0) return;
+    const now = Date.now();
+    const rows = [...create, ...update].map((d) => ({
+      name: d.name,
+      category: d.category as TypeCategory,
+      guid: d.guid ?? randomUUID(),
+      def: { ...d, guid: d.guid ?? undefined },
+      user,
+      now,
+    }));
+    for (const r of rows) {
+      r.def = { ...r.def, guid: r.guid, createdBy: r.def.createdBy ?? user, updatedBy: user, createTime: r.def.createTime ?? now, updateTime: now };
+    }
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO type_def (name, category, guid, def, version, created_by, updated_by, create_time, update_time)
+         SELECT x.name, x.category, x.guid, x.def, 1, x."user", x."user", x.now, x.now
+           FROM jsonb_to_recordset($1::jsonb) AS x(name text, category text, guid text, def jsonb, "user" text, now bigint)
+         ON CONFLICT (name) DO UPDATE SET def = jsonb_set(EXCLUDED.def, '{guid}', to_jsonb(type_def.guid)),
+           category = EXCLUDED.category, version = type_def.version + 1,
+           updated_by = EXCLUDED.updated_by, update_time = EXCLUDED.update_time`,
+        [JSON.stringify(rows)],
+      );
+      await m.query(`UPDATE type_system_state SET version = version + 1 WHERE id = 1`);
+    });
+  }
+
+  async deleteTypeDefs(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.db.transaction(async (m) => {
+      await m.query(`DELETE FROM type_def WHERE name = ANY($1::text[])`, [names]);
+      await m.query(`UPDATE type_system_state SET version = version + 1 WHERE id = 1`);
+    });
+  }
+
+  async countEntitiesOfTypes(typeNames: string[]): Promise<number> {
+    const [{ n }] = await this.db.query(
+      `SELECT (SELECT count(*) FROM entity WHERE type_name = ANY($1::text[]))
+            + (SELECT count(*) FROM classification WHERE type_name = ANY($1::text[]))
+            + (SELECT count(*) FROM relationship WHERE type_name = ANY($1::text[])) AS n`,
+      [typeNames],
+    );
+    return Number(n);
+  }
+
+  // ------------------------------------------------------------------------------------------------- entities
+
+  async writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult> {
+    const guidAssignments: Record<string, string> = {};
+    // 1. flatten, assign guids to placeholders (negative guids inside one request, as Atlas clients send)
+    const flat: Array<{ unit: number; entity: AtlasEntity }> = [];
+    units.forEach((u, unit) => {
+      flat.push({ unit, entity: u.entity });
+      for (const [key, e] of Object.entries(u.referredEntities ?? {})) {
+        flat.push({ unit, entity: e.guid ? e : { ...e, guid: key } });
+      }
+    });
+    for (const f of flat) {
+      const g = f.entity.guid;
+      if (isPlaceholderGuid(g)) {
+        const assigned = (g && guidAssignments[g]) || randomUUID();
+        if (g) guidAssignments[g] = assigned;
+        f.entity = { ...f.entity, guid: assigned };
+      }
+    }
+    // 2. normalise (validation errors abort before anything is written)
+    const norms = flat.map((f) => ({ unit: f.unit, norm: normalizeEntity(f.entity, ctx.types, { defaultPropagate: ctx.defaultPropagate }) }));
+    for (const { norm } of norms) {
+      for (const ref of norm.references) {
+        if (ref.target.guid && guidAssignments[ref.target.guid]) ref.target.guid = guidAssignments[ref.target.guid];
+      }
+      for (const c of norm.classifications ?? []) {
+        if (!ctx.types.classificationType(c.typeName)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
+      }
+    }
+
+    return this.db.transaction(async (m) => {
+      const result = await this.writeNormalized(m, norms, ctx);
+      return { units: result, guidAssignments: { ...guidAssignments, ...this.lastRemap } };
+    });
+  }
+
+  private lastRemap: Record<string, string> = {};
+
+  private async writeNormalized(m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, ctx: WriteContext): Promise<UnitReport[]> {
+    this.lastRemap = {};
+    const reports: UnitReport[] = [];
+    const unitCount = norms.reduce((n, x) => Math.max(n, x.unit + 1), 0);
+    for (let i = 0; i < unitCount; i++) reports.push({ created: [], updated: [], deleted: [], unchanged: [] });
+
+    // 3. references given only by unique attributes
+    await this.resolveUniqueReferences(m, norms.map((n) => n.norm), ctx.types);
+
+    // 4. identity: existing rows by guid; api placeholders and import collisions by unique attributes
+    let existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
+    await this.resolveIdentity(m, norms, existing, ctx);
+    existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
+
+    // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
+    const lastIndex = new Map<string, number>();
+    norms.forEach((n, i) => lastIndex.set(n.norm.guid, i));
+    const existingRels = await this.loadActiveRelationships(m, [...existing.keys()]);
+    const pending: PendingEntity[] = [];
+    const seen = new Set<string>();
+    norms.forEach(({ unit, norm }, i) => {
+      const ex = existing.get(norm.guid);
+      const first = !seen.has(norm.guid);
+      seen.add(norm.guid);
+      if (lastIndex.get(norm.guid) !== i) {
+        const h = header(norm.guid, norm.typeName, norm.status, norm.values);
+        (first && !ex ? reports[unit].created : reports[unit].updated).push(h);
+        return;
+      }
+      const attributes = ex ? { ...ex.attributes, ...norm.values } : { ...norm.values };
+      const unchanged = !!ex && ctx.skipUnchanged && first && this.isUnchanged(norm, ex, existingRels);
+      const outcome = !ex || (ex.status === 'DELETED' && norm.status === 'ACTIVE') ? 'created' : unchanged ? 'unchanged' : 'updated';
+      const p: PendingEntity = { unit, norm, existing: ex, unchanged, attributes, finalStatus: norm.status, outcome: first ? outcome : 'updated' };
+      pending.push(p);
+      const h = header(norm.guid, norm.typeName, norm.status, attributes);
+      if (p.outcome === 'created') reports[unit].created.push(h);
+      else if (p.outcome === 'updated') reports[unit].updated.push(h);
+      else reports[unit].unchanged.push(h);
+    });
+    const toWrite = pending.filter((p) => !p.unchanged);
+    if (toWrite.length === 0) return reports;
+
+    // 6. uniqueness (spec 5.7.3, 10.3): checked before writing so a violation changes nothing
+    const uniqueRows = this.uniqueRows(toWrite, ctx.types);
+    await this.checkUniqueCollisions(m, uniqueRows, toWrite);
+
+    // 7. entity rows
+    await this.upsertEntities(m, toWrite, ctx);
+    const rewrittenExisting = toWrite.filter((p) => p.existing).map((p) => p.norm.guid);
+    if (rewrittenExisting.length > 0) {
+      await m.query(`DELETE FROM entity_unique WHERE guid = ANY($1::text[])`, [rewrittenExisting]);
+    }
+    if (uniqueRows.length > 0) {
+      await m.query(
+        `INSERT INTO entity_unique (type_name, attr_name, value, guid)
+         SELECT t, a, v, g FROM jsonb_to_recordset($1::jsonb) AS x(t text, a text, v text, g text)`,
+        [JSON.stringify(uniqueRows)],
+      );
+    }
+
+    // 8. references
+    const targets = await this.existingGuids(m, toWrite, existing);
+    await this.writeRelationships(m, toWrite, targets, ctx);
+
+    // 9. classifications (own list replaced when supplied, spec 5.7.5)
+    await this.writeClassifications(m, toWrite);
+
+    // 10. status: ACTIVE -> DELETED cascades; relationships touching DELETED entities become DELETED
+    const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
+    if (newlyDeleted.length > 0) {
+      const batchGuids = new Set(toWrite.map((p) => p.norm.guid));
+      const deleted = await this.softDelete(m, newlyDeleted, ctx.user, ctx.now);
+      const unitOf = new Map(toWrite.map((p) => [p.norm.guid, p.unit]));
+      for (const h of deleted) {
+        if (batchGuids.has(h.guid)) continue;
+        const owner = newlyDeleted.find(() => true);
+        reports[unitOf.get(owner as string) ?? 0].deleted.push(h);
+      }
+    }
+    const deletedInBatch = toWrite.filter((p) => p.finalStatus === 'DELETED').map((p) => p.norm.guid);
+    if (deletedInBatch.length > 0) {
+      await m.query(
+        `UPDATE relationship SET status = 'DELETED', update_time = $2
+          WHERE status = 'ACTIVE' AND (end1_guid = ANY($1::text[]) OR end2_guid = ANY($1::text[]))`,
+        [deletedInBatch, ctx.now],
+      );
+    }
+    return reports;
+  }
+
+  private async resolveUniqueReferences(m: EntityManager, norms: NormalizedEntity[], types: TypeLookup): Promise<void> {
+    const wanted: Array<{ ref: EntityReference; t: string; a: string; v: string }> = [];
+    for (const n of norms) {
+      for (const ref of n.references) {
+        if (ref.target.guid || !ref.target.uniqueAttributes || !ref.target.typeName) continue;
+        const type = types.entityType(ref.target.typeName);
+        if (!type) continue;
+        for (const [a, value] of Object.entries(ref.target.uniqueAttributes)) {
+          const decl = type.uniqueAttributes.get(a);
+          const v = uniqueValueText(value);
+          if (decl && v !== undefined) { wanted.push({ ref, t: decl, a, v }); break; }
+        }
+      }
+    }
+    if (wanted.length === 0) return;
+    // references to entities of this same batch resolve against the batch first
+    const inBatch = new Map<string, string>();
+    for (const n of norms) {
+      const type = types.entityType(n.typeName);
+      for (const [a, decl] of type?.uniqueAttributes ?? []) {
+        const v = uniqueValueText(n.values[a]);
+        if (v !== undefined && n.status === 'ACTIVE') inBatch.set(`${decl}\u0000${a}\u0000${v}`, n.guid);
+      }
+    }
+    const rows: Array<{ t: string; a: string; v: string; guid: string }> = await m.query(
+      `SELECT u.type_name AS t, u.attr_name AS a, u.value AS v, u.guid
+         FROM entity_unique u JOIN jsonb_to_recordset($1::jsonb) AS k(t text, a text, v text)
+           ON u.type_name = k.t AND u.attr_name = k.a AND u.value = k.v`,
+      [JSON.stringify(wanted.map(({ t, a, v }) => ({ t, a, v })))],
+    );
+    const found = new Map(rows.map((r) => [`${r.t}\u0000${r.a}\u0000${r.v}`, r.guid]));
+    for (const w of wanted) {
+      const key = `${w.t}\u0000${w.a}\u0000${w.v}`;
+      const guid = inBatch.get(key) ?? found.get(key);
+      if (guid) w.ref.target.guid = guid;
+    }
+  }
+
+  private async loadExisting(m: EntityManager, guids: string[]): Promise<Map<string, ExistingRow>> {
+    if (guids.length === 0) return new Map();
+    const rows: ExistingRow[] = await m.query(
+      `SELECT e.guid, e.type_name, e.status, e.attributes, e.created_by, e.updated_by, e.create_time, e.update_time,
+              e.version, e.home_id, e.provenance_type, e.is_incomplete, e.custom_attributes, e.labels, e.business_attributes,
+              (EXISTS (SELECT 1 FROM classification c WHERE c.entity_guid = e.guid)
+                OR EXISTS (SELECT 1 FROM propagated_classification p WHERE p.entity_guid = e.guid)) AS has_classifications
+         FROM entity e WHERE e.guid = ANY($1::text[])`,
+      [[...new Set(guids)]],
+    );
+    return new Map(rows.map((r) => [r.guid, r]));
+  }
+
+  /**
+   * Entities not found by guid may still exist under another guid with the same unique attributes.
+   * api: the request means that entity (createOrUpdate by unique attributes).
+   * import: the existing entity is re-keyed to the incoming guid, which Atlas keeps across clusters (spec 5.7.3).
+   */
+  private async resolveIdentity(m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, existing: Map<string, ExistingRow>, ctx: WriteContext): Promise<void> {
+    const probes: Array<{ i: number; t: string; a: string; v: string }> = [];
+    norms.forEach(({ norm }, i) => {
+      if (existing.has(norm.guid) || norm.status === 'DELETED') return;
+      const type = ctx.types.entityType(norm.typeName);
+      for (const [a, decl] of type?.uniqueAttributes ?? []) {
+        const v = uniqueValueText(norm.values[a]);
+        if (v !== undefined) probes.push({ i, t: decl, a, v });
+      }
+    });
+    if (probes.length === 0) return;
+    const rows: Array<{ i: number; guid: string; type_name: string }> = await m.query(
+      `SELECT k.i, u.guid, e.type_name
+         FROM jsonb_to_recordset($1::jsonb) AS k(i int, t text, a text, v text)
+         JOIN entity_unique u ON u.type_name = k.t AND u.attr_name = k.a AND u.value = k.v
+         JOIN entity e ON e.guid = u.guid`,
+      [JSON.stringify(probes)],
+    );
+    const rekeys: Array<{ old: string; new: string }> = [];
+    const done = new Set<number>();
+    for (const r of rows) {
+      if (done.has(r.i)) continue;
+      const { norm } = norms[r.i];
+      if (r.guid === norm.guid) continue;
+      if (!ctx.types.isSubTypeOf(r.type_name, norm.typeName)) continue; // a clash across types fails later as duplicate
+      done.add(r.i);
+      if (ctx.mode === 'api') {
+        const old = norm.guid;
+        this.lastRemap[old] = r.guid;
+        for (const n of norms) {
+          if (n.norm.guid === old) n.norm.guid = r.guid;
+          for (const ref of n.norm.references) if (ref.target.guid === old) ref.target.guid = r.guid;
+          for (const c of n.norm.classifications ?? []) if (c.entityGuid === old) c.entityGuid = r.guid;
+        }
+      } else {
+        rekeys.push({ old: r.guid, new: norm.guid });
+      }
+    }
+    if (rekeys.length > 0) await this.rekey(m, rekeys);
+  }
+
+  private async rekey(m: EntityManager, pairs: Array<{ old: string; new: string }>): Promise<void> {
+    const p = [JSON.stringify(pairs)];
+    const map = `jsonb_to_recordset($1::jsonb) AS k(old text, new text)`;
+    await m.query(`UPDATE entity e SET guid = k.new, historical_guids = array_append(COALESCE(e.historical_guids, '{}'), k.old) FROM ${map} WHERE e.guid = k.old`, p);
+    await m.query(`UPDATE entity_unique u SET guid = k.new FROM ${map} WHERE u.guid = k.old`, p);
+    await m.query(`UPDATE relationship r SET end1_guid = k.new FROM ${map} WHERE r.end1_guid = k.old`, p);
+    await m.query(`UPDATE relationship r SET end2_guid = k.new FROM ${map} WHERE r.end2_guid = k.old`, p);
+    await m.query(`UPDATE classification c SET entity_guid = k.new FROM ${map} WHERE c.entity_guid = k.old`, p);
+    await m.query(`UPDATE propagated_classification c SET entity_guid = k.new FROM ${map} WHERE c.entity_guid = k.old`, p);
+    await m.query(`UPDATE propagated_classification c SET source_guid = k.new FROM ${map} WHERE c.source_guid = k.old`, p);
+  }
+
+  private async loadActiveRelationships(m: EntityManager, guids: string[]): Promise<Map<string, Set<string>>> {
+    // guid \0 attr -> target guids (ACTIVE links, seen from that entity)
+    const out = new Map<string, Set<string>>();
+    if (guids.length === 0) return out;
+    const rows: Array<{ self: string; attr: string; other: string }> = await m.query(
+      `SELECT end1_guid AS self, end1_attr AS attr, end2_guid AS other FROM relationship WHERE status = 'ACTIVE' AND end1_guid = ANY($1::text[])
+       UNION ALL
+       SELECT end2_guid, end2_attr, end1_guid FROM relationship WHERE status = 'ACTIVE' AND end2_attr IS NOT NULL AND end2_guid = ANY($1::text[])`,
+      [guids],
+    );
+    for (const r of rows) {
+      const k = `${r.self}\u0000${r.attr}`;
+      let s = out.get(k);
+      if (!s) out.set(k, (s = new Set()));
+      s.add(r.other);
+    }
+    return out;
+  }
+
+  /** spec 5.7.5 unchanged skip */
+  private isUnchanged(norm: NormalizedEntity, ex: ExistingRow, rels: Map<string, Set<string>>): boolean {
+    if (ex.status !== norm.status || ex.type_name !== norm.typeName) return false;
+    if (norm.classifications === undefined || norm.classifications.length > 0 || ex.has_classifications) return false;
+    for (const [k, v] of Object.entries(norm.values)) {
+      if (!sameJson(v, ex.attributes[k])) return false;
+    }
+    const wanted = new Map<string, Set<string>>();
+    for (const s of norm.suppliedReferenceAttrs) wanted.set(s.attr, new Set());
+    for (const r of norm.references) if (r.target.guid) wanted.get(r.attr)?.add(r.target.guid);
+    for (const [attr, set] of wanted) {
+      const stored = rels.get(`${norm.guid}\u0000${attr}`) ?? new Set<string>();
+      if (stored.size !== set.size || [...set].some((g) => !stored.has(g))) return false;
+    }
+    if (norm.customAttributes !== undefined && !sameJson(norm.customAttributes, ex.custom_attributes ?? {})) return false;
+    if (!sameJson(norm.businessAttributes ?? {}, ex.business_attributes ?? {})) return false;
+    return true;
+  }
+
+  private uniqueRows(toWrite: PendingEntity[], types: TypeLookup): Array<{ t: string; a: string; v: string; g: string }> {
+    const rows: Array<{ t: string; a: string; v: string; g: string }> = [];
+    for (const p of toWrite) {
+      if (p.finalStatus !== 'ACTIVE') continue;
+      const type = types.entityType(p.norm.typeName);
+      for (const [a, decl] of type?.uniqueAttributes ?? []) {
+        const v = uniqueValueText(p.attributes[a]);
+        if (v !== undefined) rows.push({ t: decl, a, v, g: p.norm.guid });
+      }
+    }
+    return rows;
+  }
+
+  private async checkUniqueCollisions(m: EntityManager, rows: Array<{ t: string; a: string; v: string; g: string }>, toWrite: PendingEntity[]): Promise<void> {
+    const typeOf = new Map(toWrite.map((p) => [p.norm.guid, p.norm.typeName]));
+    const inBatch = new Map<string, string>();
+    for (const r of rows) {
+      const k = `${r.t}\u0000${r.a}\u0000${r.v}`;
+      const other = inBatch.get(k);
+      if (other && other !== r.g) throw new AtlasError(ErrorCode.INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE, [r.a, r.v, typeOf.get(r.g)]);
+      inBatch.set(k, r.g);
+    }
+    if (rows.length === 0) return;
+    const clashes: Array<{ t: string; a: string; v: string; g: string }> = await m.query(
+      `SELECT k.t, k.a, k.v, k.g FROM jsonb_to_recordset($1::jsonb) AS k(t text, a text, v text, g text)
+         JOIN entity_unique u ON u.type_name = k.t AND u.attr_name = k.a AND u.value = k.v
+        WHERE u.guid <> k.g AND NOT (u.guid = ANY($2::text[]))
+        LIMIT 1`,
+      [JSON.stringify(rows), toWrite.filter((p) => p.existing).map((p) => p.norm.guid)],
+    );
+    if (clashes.length > 0) {
+      const c = clashes[0];
+      throw new AtlasError(ErrorCode.INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE, [c.a, c.v, typeOf.get(c.g)]);
+    }
+  }
+
+  private async upsertEntities(m: EntityManager, toWrite: PendingEntity[], ctx: WriteContext): Promise<void> {
+    const rows = toWrite.map((p) => {
+      const n = p.norm;
+      const ex = p.existing;
+      const keepSystem = ctx.mode === 'import';
+      return {
+        guid: n.guid,
+        type_name: n.typeName,
+        status: p.finalStatus,
+        attributes: p.attributes,
+        created_by: (keepSystem && n.createdBy) || ex?.created_by || ctx.user,
+        updated_by: ctx.user,
+        create_time: (keepSystem && n.createTime) || ex?.create_time || ctx.now,
+        update_time: ctx.now,
+        version: keepSystem ? n.version ?? ex?.version ?? 0 : ex ? Number(ex.version) + 1 : 0,
+        home_id: n.homeId ?? ex?.home_id ?? null,
+        provenance_type: n.provenanceType ?? ex?.provenance_type ?? null,
+        is_incomplete: n.isIncomplete,
+        custom_attributes: n.customAttributes ?? ex?.custom_attributes ?? null,
+        labels: n.labels ?? ex?.labels ?? null,
+        business_attributes: ctx.mode === 'import' ? n.businessAttributes ?? null : n.businessAttributes ?? ex?.business_attributes ?? null,
+      };
+    });
+    await m.query(
+      `INSERT INTO entity (guid, type_name, status, attributes, created_by, updated_by, create_time, update_time, version,
+                           home_id, provenance_type, is_incomplete, custom_attributes, labels, business_attributes)
+       SELECT guid, type_name, status, attributes, created_by, updated_by, create_time, update_time, version,
+              home_id, provenance_type, is_incomplete, custom_attributes, labels, business_attributes
+         FROM jsonb_to_recordset($1::jsonb) AS x(guid text, type_name text, status text, attributes jsonb, created_by text,
+              updated_by text, create_time bigint, update_time bigint, version bigint, home_id text, provenance_type int,
+              is_incomplete boolean, custom_attributes jsonb, labels jsonb, business_attributes jsonb)
+       ON CONFLICT (guid) DO UPDATE SET
+         type_name = EXCLUDED.type_name, status = EXCLUDED.status, attributes = EXCLUDED.attributes,
+         created_by = EXCLUDED.created_by, updated_by = EXCLUDED.updated_by, create_time = EXCLUDED.create_time,
+         update_time = EXCLUDED.update_time, version = EXCLUDED.version, home_id = EXCLUDED.home_id,
+         provenance_type = EXCLUDED.provenance_type, is_incomplete = EXCLUDED.is_incomplete,
+         custom_attributes = EXCLUDED.custom_attributes, labels = EXCLUDED.labels,
+         business_attributes = EXCLUDED.business_attributes, change_seq = nextval('entity_change_seq')`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Targets that exist in the repository or in this batch. */
+  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<Set<string>> {
+    const known = new Set<string>([...existing.keys(), ...toWrite.map((p) => p.norm.guid)]);
+    const unknown = new Set<string>();
+    for (const p of toWrite) for (const r of p.norm.references) if (r.target.guid && !known.has(r.target.guid)) unknown.add(r.target.guid);
+    if (unknown.size > 0) {
+      const rows: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]]);
+      for (const r of rows) known.add(r.guid);
+    }
+    return known;
+  }
+
+  private async writeRelationships(m: EntityManager, toWrite: PendingEntity[], known: Set<string>, ctx: WriteContext): Promise<void> {
+    const rows = new Map<string, RelRow>();
+    const stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }> = [];
+    for (const p of toWrite) {
+      const self = p.norm.guid;
+      const status = p.finalStatus;
+      const byAttr = new Map<string, string[]>();
+      for (const ref of p.norm.references) {
+        const target = ref.target.guid;
+        if (!target) continue;
+        if (!known.has(target) && ctx.mode === 'api') {
+          throw new AtlasError(ErrorCode.INVALID_OBJECT_ID, [`${ref.target.typeName ?? ''}:${target} (${p.norm.typeName}.${ref.attr})`]);
+        }
+        // import: a reference to an entity later in the archive is kept (spec P6); dangling ones are dropped at the end
+        const list = byAttr.get(`${ref.relationshipType ?? ''}\u0000${ref.attr}`) ?? [];
+        list.push(target);
+        byAttr.set(`${ref.relationshipType ?? ''}\u0000${ref.attr}`, list);
+        const row: RelRow = ref.end === 1
+          ? { guid: ref.relationshipGuid ?? '', type_name: ref.relationshipType ?? null, end1_guid: self, end2_guid: target, end1_attr: ref.attr, end2_attr: ref.otherAttr ?? null,
+              status, attributes: ref.relationshipAttributes ?? null, ordinal: ref.ordinal, owner_end: ref.ownerEnd, propagate_tags: ref.propagateTags,
+              created_by: ctx.user, create_time: ctx.now, update_time: ctx.now }
+          : { guid: ref.relationshipGuid ?? '', type_name: ref.relationshipType ?? null, end1_guid: target, end2_guid: self, end1_attr: ref.otherAttr ?? null, end2_attr: ref.attr,
+              status, attributes: ref.relationshipAttributes ?? null, ordinal: ref.ordinal, owner_end: ref.ownerEnd, propagate_tags: ref.propagateTags,
+              created_by: ctx.user, create_time: ctx.now, update_time: ctx.now };
+        const key = relKey(row);
+        const prev = rows.get(key);
+        if (!prev) rows.set(key, row);
+        else {
+          if (!prev.guid && row.guid) prev.guid = row.guid;
+          if (!prev.attributes && row.attributes) prev.attributes = row.attributes;
+          if (row.status === 'DELETED') prev.status = 'DELETED';
+        }
+      }
+      // for entities that existed, links of a supplied attribute that are no longer listed are removed (spec 5.7.5)
+      if (p.existing) {
+        for (const s of p.norm.suppliedReferenceAttrs) {
+          const targets = byAttr.get(`${s.relationshipType ?? ''}\u0000${s.attr}`) ?? [];
+          stale.push({ guid: self, rtype: s.relationshipType ?? null, endn: s.end, attr: s.attr, targets });
+        }
+      }
+    }
+
+    if (stale.length > 0) await this.removeStaleLinks(m, stale, ctx.now);
+    if (rows.size === 0) return;
+    const list = [...rows.values()];
+    // a supplied relationshipGuid already used by another pair of ends gets a fresh guid
+    const given = list.filter((r) => r.guid).map((r) => r.guid);
+    if (given.length > 0) {
+      const taken: Array<Pick<RelRow, 'guid' | 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>> = await m.query(
+        `SELECT guid, type_name, end1_guid, end2_guid, end1_attr FROM relationship WHERE guid = ANY($1::text[])`,
+        [given],
+      );
+      const keyOf = new Map(taken.map((t) => [t.guid, relKey(t)]));
+      for (const r of list) if (r.guid && keyOf.has(r.guid) && keyOf.get(r.guid) !== relKey(r)) r.guid = '';
+    }
+    for (const r of list) if (!r.guid) r.guid = randomUUID();
+    await m.query(
+      `INSERT INTO relationship (guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
+                                 owner_end, propagate_tags, created_by, create_time, update_time)
+       SELECT guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
+              owner_end, propagate_tags, created_by, create_time, update_time
+         FROM jsonb_to_recordset($1::jsonb) AS x(guid text, type_name text, end1_guid text, end2_guid text, end1_attr text,
+              end2_attr text, status text, attributes jsonb, ordinal int, owner_end smallint, propagate_tags text,
+              created_by text, create_time bigint, update_time bigint)
+       ON CONFLICT ((COALESCE(type_name, '')), end1_guid, end2_guid, (COALESCE(end1_attr, ''))) DO UPDATE SET
+         status = EXCLUDED.status, attributes = COALESCE(EXCLUDED.attributes, relationship.attributes),
+         ordinal = EXCLUDED.ordinal, owner_end = EXCLUDED.owner_end, propagate_tags = EXCLUDED.propagate_tags,
+         end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
+      [JSON.stringify(list)],
+    );
+  }
+
+  private async removeStaleLinks(m: EntityManager, stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }>, now: number): Promise<void> {
+    const p = [JSON.stringify(stale), now];
+    const s = `jsonb_to_recordset($1::jsonb) AS s(guid text, rtype text, endn int, attr text, targets jsonb)`;
+    await m.query(
+      `UPDATE relationship r SET status = 'DELETED', update_time = $2 FROM ${s}
+        WHERE s.rtype IS NOT NULL AND s.endn = 1 AND r.end1_guid = s.guid AND r.type_name = s.rtype
+          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end2_guid)`, p);
+    await m.query(
+      `UPDATE relationship r SET status = 'DELETED', update_time = $2 FROM ${s}
+        WHERE s.rtype IS NOT NULL AND s.endn = 2 AND r.end2_guid = s.guid AND r.type_name = s.rtype
+          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end1_guid)`, p);
+    await m.query(
+      `DELETE FROM relationship r USING ${s}
+        WHERE s.rtype IS NULL AND r.type_name IS NULL AND r.end1_guid = s.guid AND r.end1_attr = s.attr
+          AND NOT (s.targets ? r.end2_guid)`, p);
+  }
+
+  private async writeClassifications(m: EntityManager, toWrite: PendingEntity[]): Promise<void> {
+    const supplied = toWrite.filter((p) => p.norm.classifications !== undefined);
+    if (supplied.length === 0) return;
+    const existingGuids = supplied.filter((p) => p.existing).map((p) => p.norm.guid);
+    if (existingGuids.length > 0) await m.query(`DELETE FROM classification WHERE entity_guid = ANY($1::text[])`, [existingGuids]);
+    const rows = supplied.flatMap((p) => (p.norm.classifications ?? []).map((c) => classificationRow(p.norm.guid, c)));
+    if (rows.length === 0) return;
+    await this.insertClassifications(m, rows);
+  }
+
+  private async insertClassifications(m: EntityManager, rows: ReturnType<typeof classificationRow>[]): Promise<void> {
+    await m.query(
+      `INSERT INTO classification (entity_guid, type_name, attributes, propagate, remove_propagations_on_entity_delete, validity_periods)
+       SELECT entity_guid, type_name, attributes, propagate, remove_propagations_on_entity_delete, validity_periods
+         FROM jsonb_to_recordset($1::jsonb) AS x(entity_guid text, type_name text, attributes jsonb, propagate boolean,
+              remove_propagations_on_entity_delete boolean, validity_periods jsonb)
+       ON CONFLICT (entity_guid, type_name) DO UPDATE SET attributes = EXCLUDED.attributes, propagate = EXCLUDED.propagate,
+         remove_propagations_on_entity_delete = EXCLUDED.remove_propagations_on_entity_delete,
+         validity_periods = EXCLUDED.validity_periods`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Soft delete with cascade over owned children (spec 10.2). Returns headers of every entity that changed. */
+  private async softDelete(m: EntityManager, guids: string[], user: string, now: number): Promise<AtlasEntityHeader[]> {
+    const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = await m.query(
+      `WITH RECURSIVE owned(guid) AS (
+         SELECT unnest($1::text[])
+         UNION
+         SELECT CASE WHEN r.owner_end = 1 THEN r.end2_guid ELSE r.end1_guid END
+           FROM owned o JOIN relationship r
+             ON (r.owner_end = 1 AND r.end1_guid = o.guid) OR (r.owner_end = 2 AND r.end2_guid = o.guid)
+          WHERE r.status = 'ACTIVE'
+       )
+       UPDATE entity e SET status = 'DELETED', updated_by = $2, update_time = $3, change_seq = nextval('entity_change_seq')
+         FROM owned o WHERE e.guid = o.guid AND (e.status = 'ACTIVE' OR e.guid = ANY($1::text[]))
+       RETURNING e.guid, e.type_name, e.attributes`,
+      [guids, user, now],
+    );
+    const all = rows.map((r) => r.guid);
+    if (all.length > 0) {
+      await m.query(`DELETE FROM entity_unique WHERE guid = ANY($1::text[])`, [all]);
+      await m.query(
+        `UPDATE relationship SET status = 'DELETED', update_time = $2
+          WHERE status = 'ACTIVE' AND (end1_guid = ANY($1::text[]) OR end2_guid = ANY($1::text[]))`,
+        [all, now],
+      );
+    }
+    return rows.map((r) => header(r.guid, r.type_name, 'DELETED', r.attributes));
+  }
+
+  async deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]> {
+    const deleted = await this.db.transaction(async (m) => {
+      const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [guids]);
+      const missing = guids.find((g) => !found.some((f) => f.guid === g));
+      if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
+      const active = found.filter((f) => f.status === 'ACTIVE').map((f) => f.guid);
+      return active.length ? this.softDelete(m, active, ctx.user, ctx.now) : [];
+    });
+    if (deleted.length > 0) await this.recomputePropagation();
+    return deleted;
+  }
+
+  async addClassifications(guid: string, classifications: AtlasClassification[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<void> {
+    for (const c of classifications) {
+      if (!c?.typeName || !ctx.types.classificationType(c.typeName)) {
+        throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c?.typeName]);
+      }
+    }
+    await this.db.transaction(async (m) => {
+      const found: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = $1`, [guid]);
+      if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
+      const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
+      await this.insertClassifications(m, own.map((c) => classificationRow(guid, c)));
+      // adding a classification is an entity change (spec 3.5: it bumps updateTime)
+      await m.query(
+        `UPDATE entity SET update_time = $2, updated_by = $3, change_seq = nextval('entity_change_seq') WHERE guid = $1`,
+        [guid, ctx.now, ctx.user],
+      );
+    });
+    await this.recomputePropagation();
+  }
+
+  async recomputePropagation(): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [{ any }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM classification WHERE propagate) OR EXISTS (SELECT 1 FROM propagated_classification) AS any`,
+      );
+      if (!any) return;
+      await m.query(`DELETE FROM propagated_classification`);
+      // spec 10.5: along ACTIVE relationships, each hop in the direction its propagateTags allows
+      await m.query(
+        `WITH RECURSIVE edges(src, dst) AS (
+           SELECT end1_guid, end2_guid FROM relationship WHERE status = 'ACTIVE' AND propagate_tags IN ('ONE_TO_TWO', 'BOTH')
+           UNION ALL
+           SELECT end2_guid, end1_guid FROM relationship WHERE status = 'ACTIVE' AND propagate_tags IN ('TWO_TO_ONE', 'BOTH')
+         ), reach(source_guid, type_name, guid) AS (
+           SELECT c.entity_guid, c.type_name, c.entity_guid
+             FROM classification c JOIN entity e ON e.guid = c.entity_guid
+            WHERE c.propagate AND e.status = 'ACTIVE'
+           UNION
+           SELECT r.source_guid, r.type_name, ed.dst FROM reach r JOIN edges ed ON ed.src = r.guid
+         )
+         INSERT INTO propagated_classification (entity_guid, source_guid, type_name)
+         SELECT DISTINCT r.guid, r.source_guid, r.type_name FROM reach r JOIN entity e ON e.guid = r.guid
+          WHERE r.guid <> r.source_guid AND e.status = 'ACTIVE'
+         ON CONFLICT DO NOTHING`,
+      );
+    });
+  }
+
+  async dropDanglingReferences(): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM relationship r
+        WHERE NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end1_guid)
+           OR NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end2_guid)
+       RETURNING 1`,
+    );
+    return Array.isArray(rows) ? rows.length : 0;
+  }
+
+  async currentChangeMarker(): Promise<number> {
+    const [{ v }] = await this.db.query(`SELECT COALESCE(max(change_seq), 0) AS v FROM entity`);
+    return Number(v);
+  }
+
+  async findByUniqueAttributes(typeName: string, attrs: Record<string, unknown>, types: TypeLookup): Promise<string | undefined> {
+    const type = types.entityType(typeName);
+    if (!type) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['ENTITY', typeName]);
+    const subTypes = [type.name, ...type.allSubTypes];
+    for (const [a, value] of Object.entries(attrs)) {
+      const decl = type.uniqueAttributes.get(a);
+      const v = uniqueValueText(value);
+      if (!decl || v === undefined) continue;
+      const rows: Array<{ guid: string }> = await this.db.query(
+        `SELECT u.guid FROM entity_unique u JOIN entity e ON e.guid = u.guid
+          WHERE u.type_name = $1 AND u.attr_name = $2 AND u.value = $3 AND e.type_name = ANY($4::text[]) AND e.status = 'ACTIVE'`,
+        [decl, a, v, subTypes],
+      );
+      if (rows.length > 0) return rows[0].guid;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------------- reads
+
+  async getEntities(guids: string[], types: TypeLookup, opts: ReadOptions = {}): Promise<Map<string, AtlasEntityWithExtInfo>> {
+    const out = new Map<string, AtlasEntityWithExtInfo>();
+    if (guids.length === 0) return out;
+    const roots = [...new Set(guids)];
+    const owned: Array<{ root: string; guid: string }> = opts.withExtInfo ? await this.ownedClosure(this.db.manager, roots) : [];
+    const all = [...new Set([...roots, ...owned.map((o) => o.guid)])];
+    const rendered = await this.renderGuids(this.db.manager, all, types);
+    for (const g of roots) {
+      const entity = rendered.get(g);
+      if (!entity) continue;
+      const referred: Record<string, AtlasEntity> = {};
+      for (const o of owned) if (o.root === g && rendered.has(o.guid)) referred[o.guid] = rendered.get(o.guid)!;
+      out.set(g, { entity, referredEntities: referred });
+    }
+    return out;
+  }
+
+  /** root -> every entity it owns, transitively (composition containers and ownedRef attributes) */
+  async ownedClosure(m: EntityManager, roots: string[]): Promise<Array<{ root: string; guid: string }>> {
+    return m.query(
+      `WITH RECURSIVE owned(root, guid) AS (
+         SELECT g, g FROM unnest($1::text[]) AS g
+         UNION
+         SELECT o.root, c.child FROM owned o
+           CROSS JOIN LATERAL (
+             SELECT r.end2_guid AS child FROM relationship r WHERE r.owner_end = 1 AND r.end1_guid = o.guid
+             UNION ALL
+             SELECT r.end1_guid FROM relationship r WHERE r.owner_end = 2 AND r.end2_guid = o.guid
+           ) c
+       )
+       SELECT o.root, o.guid FROM owned o JOIN entity e ON e.guid = o.guid WHERE o.root <> o.guid`,
+      [roots],
+    );
+  }
+
+  /** Renders entities in a few set-based statements: rows, links (with the other end), classifications. */
+  async renderGuids(m: EntityManager, guids: string[], types: TypeLookup): Promise<Map<string, AtlasEntity>> {
+    const out = new Map<string, AtlasEntity>();
+    if (guids.length === 0) return out;
+    const rows: EntityRow[] = await m.query(
+      `SELECT guid, type_name, status, attributes, created_by, updated_by, create_time, update_time, version, home_id,
+              provenance_type, is_incomplete, custom_attributes, labels, business_attributes
+         FROM entity WHERE guid = ANY($1::text[])`,
+      [guids],
+    );
+    const links: RelationshipView[] = await m.query(
+      `SELECT r.end1_guid AS self, r.end1_attr AS attr, 1 AS self_end, r.guid, r.type_name, r.status, r.attributes, r.ordinal,
+              e.guid AS other_guid, e.type_name AS other_type, e.status AS other_status,
+              e.attributes->>'qualifiedName' AS other_qn, e.attributes->>'name' AS other_name
+         FROM relationship r JOIN entity e ON e.guid = r.end2_guid
+        WHERE r.end1_guid = ANY($1::text[])
+       UNION ALL
+       SELECT r.end2_guid, r.end2_attr, 2, r.guid, r.type_name, r.status, r.attributes, r.ordinal,
+              e.guid, e.type_name, e.status, e.attributes->>'qualifiedName', e.attributes->>'name'
+         FROM relationship r JOIN entity e ON e.guid = r.end1_guid
+        WHERE r.end2_guid = ANY($1::text[]) AND r.end2_attr IS NOT NULL`,
+      [guids],
+    );
+    const classes: ClassificationRow[] = await m.query(
+      `SELECT c.entity_guid AS holder, c.entity_guid, c.type_name, c.attributes, c.propagate,
+              c.remove_propagations_on_entity_delete, c.validity_periods, e.status AS entity_status
+         FROM classification c JOIN entity e ON e.guid = c.entity_guid WHERE c.entity_guid = ANY($1::text[])
+       UNION ALL
+       SELECT p.entity_guid, c.entity_guid, c.type_name, c.attributes, c.propagate,
+              c.remove_propagations_on_entity_delete, c.validity_periods, e.status
+         FROM propagated_classification p
+         JOIN classification c ON c.entity_guid = p.source_guid AND c.type_name = p.type_name
+         JOIN entity e ON e.guid = c.entity_guid
+        WHERE p.entity_guid = ANY($1::text[])`,
+      [guids],
+    );
+    const linksBy = groupBy(links, (l) => l.self);
+    const classesBy = groupBy(classes, (c) => c.holder);
+    for (const row of rows) {
+      out.set(row.guid, renderEntity(row, linksBy.get(row.guid) ?? [], classesBy.get(row.guid) ?? [], types));
+    }
+    return out;
+  }
+}
+
+function classificationRow(guid: string, c: AtlasClassification) {
+  return {
+    entity_guid: guid,
+    type_name: c.typeName,
+    attributes: c.attributes ?? {},
+    propagate: c.propagate === true,
+    remove_propagations_on_entity_delete: c.removePropagationsOnEntityDelete === true,
+    validity_periods: c.validityPeriods ?? [],
+  };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(it);
+  }
+  return out;
+}
