@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AtlasExceptionFilter, validationErrorToAtlas } from './common/errors';
+import { jsonCharsetMiddleware } from './common/json-charset.middleware';
+import { packageInfo } from './common/package-info';
+import { requestIdMiddleware } from './common/request-id';
+import { AppConfig } from './config/app-config';
+
+export const SWAGGER_UI_PATH = 'api/docs';
+export const SWAGGER_JSON_PATH = 'api/docs-json';
+export const BASIC_AUTH_SCHEME = 'basic';
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Builds the whole application for `config` (main.ts and tests alike); the caller listens. */
+export async function createApp(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, extraModules), {
+    // registered in configureApp with our limit and content types
+    bodyParser: false,
+    logger: LEVELS[config.logLevel],
+    // a failed start (bad users file, database down) rejects here instead of exiting the process
+    abortOnError: false,
+  });
+  configureApp(app);
+  return app;
+}
+
+/** Everything around the modules: body limits, validation, the error filter, Swagger, shutdown hooks. */
+export function configureApp(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  express.use(requestIdMiddleware);
+  express.use(jsonCharsetMiddleware);
+  express.useBodyParser('json', { limit: config.jsonBodyMaxBytes, type: isJsonBody });
+
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationErrorToAtlas }));
+  app.useGlobalFilters(new AtlasExceptionFilter());
+  setUpSwagger(app);
+  app.enableShutdownHooks();
+}
+
+/**
+ * JSON bodies: the usual content types, and any content type on /importfile, whose body Atlas reads as
+ * AtlasImportRequest JSON whatever the client declares (spec 5.2).
+ */
+function isJsonBody(req: IncomingMessage): boolean {
+  if (req.url?.startsWith('/api/atlas/admin/importfile')) return !/^multipart\//i.test(req.headers['content-type'] ?? '');
+  return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+function setUpSwagger(app: INestApplication): void {
+  const pkg = packageInfo();
+  const doc = new DocumentBuilder()
+    .setTitle('Atlas Export/Import')
+    .setDescription(`${pkg.description}. Every endpoint needs HTTP Basic credentials; admin endpoints need group ADMIN.`)
+    .setVersion(pkg.version)
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'users of USERS_FILE (admin/admin without one, outside production)' }, BASIC_AUTH_SCHEME)
+    .addSecurityRequirements(BASIC_AUTH_SCHEME)
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  // mounted on the HTTP adapter, outside Nest's router: the global Basic-auth guard does not apply (as intended)
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, document, { jsonDocumentUrl: SWAGGER_JSON_PATH, yamlDocumentUrl: 'api/docs-yaml' });
+}

@@ -1,0 +1,21 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { OperationLockModule } from './operation-lock/operation-lock.module';
+
+/** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule];
+
+@Module({})
+export class AppModule {
+  /** `extraModules`: test-only modules (e.g. a route that holds the operation lock). */
+  static register(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, OperationLockModule, ...FEATURE_MODULES, ...extraModules],
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * An exclusive lockfile in DATA_DIR. PGlite has none of its own, and two processes opening the same data
+ * directory corrupt it (STACK.md). It also makes the in-process operation lock sufficient on the embedded
+ * database: only one process can ever serve a given DATA_DIR.
+ */
+export class DataDirLock {
+  private released = false;
+  private readonly onExit = () => this.releaseSync();
+
+  private constructor(readonly file: string) {
+    process.once('exit', this.onExit);
+  }
+
+  static acquire(dataDir: string): DataDirLock {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, 'atlas-expimp.lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = fs.openSync(file, 'wx', 0o600);
+        fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
+        fs.closeSync(fd);
+        return new DataDirLock(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const holder = readHolder(file);
+        if (holder && isAlive(holder)) {
+          throw new Error(
+            `DATA_DIR ${dataDir} is in use by process ${holder.pid} on ${holder.host} (lockfile ${file}). ` +
+              'Stop that server, or give this one another DATA_DIR or a DATABASE_URL.',
+          );
+        }
+        // the holder died without cleaning up (kill -9): the lock is stale
+        fs.rmSync(file, { force: true });
+      }
+    }
+    throw new Error(`Could not take the lockfile ${file}`);
+  }
+
+  releaseSync(): void {
+    if (this.released) return;
+    this.released = true;
+    process.removeListener('exit', this.onExit);
+    const holder = readHolder(this.file);
+    if (holder && holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(this.file, { force: true });
+  }
+}
+
+interface Holder {
+  pid: number;
+  host: string;
+}
+
+function readHolder(file: string): Holder | undefined {
+  try {
+    const h = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Holder>;
+    return typeof h.pid === 'number' && typeof h.host === 'string' ? { pid: h.pid, host: h.host } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(holder: Holder): boolean {
+  // a lock taken on another host (shared volume) cannot be checked: treat it as held
+  if (holder.host !== os.hostname()) return true;
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { DataDirLock } from './data-dir-lock';
+
+/**
+ * The embedded database: PGlite (PostgreSQL compiled to WASM) persisted in DATA_DIR/pgdata, served on
+ * 127.0.0.1 by pglite-socket so the rest of the server uses the ordinary `pg` driver and the same code paths
+ * as on a real PostgreSQL. PGlite runs one backend: statements are serialised, and while a transaction is
+ * open, other connections wait for it to end.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly lock: DataDirLock,
+    private readonly pglite: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+    const lock = DataDirLock.acquire(dataDir);
+    let pglite: PGlite | undefined;
+    try {
+      pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
+      const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections });
+      await server.start();
+      const conn = server.getServerConn();
+      const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
+      return new EmbeddedPostgres(lock, pglite, server, '127.0.0.1', port);
+    } catch (e) {
+      await pglite?.close().catch(() => undefined);
+      lock.releaseSync();
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.server.stop();
+    } finally {
+      try {
+        await this.pglite.close();
+      } finally {
+        this.lock.releaseSync();
+      }
+    }
+  }
+}

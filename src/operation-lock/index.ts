@@ -1,0 +1,2 @@
+export * from './exclusive-operation.decorator';
+export * from './operation-lock.service';
