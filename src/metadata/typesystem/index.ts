@@ -1,3 +1,5 @@
 export * from './resolved-types';
 export * from './type-names';
 export * from './type-system';
+export * from './typedef-rules';
+export * from './model-files';
