@@ -4,10 +4,12 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ImportModule } from './import/import.module';
+import { MetadataModule } from './metadata/metadata.module';
 import { OperationLockModule } from './operation-lock/operation-lock.module';
 
 /** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
-const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, ImportModule];
 
 @Module({})
 export class AppModule {

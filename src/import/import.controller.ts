@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import * as fs from 'node:fs/promises';
+import { AdminOnly, CallerInfo } from '../auth';
+import { AtlasError, ErrorCode } from '../common/errors';
+import type { AtlasImportResult, Caller } from '../metadata/model';
+import { ExclusiveOperation } from '../operation-lock';
+import { parseImportRequest } from './import-request';
+import { ImportService } from './import.service';
+
+type UploadedParts = { data?: Express.Multer.File[]; request?: Express.Multer.File[] };
+
+@ApiTags('import')
+@ApiBasicAuth()
+@Controller('api/atlas/admin')
+export class ImportController {
+  constructor(private readonly imports: ImportService) {}
+
+  @Post('import')
+  @HttpCode(200)
+  @AdminOnly('importData')
+  @ExclusiveOperation()
+  @UseInterceptors(FileFieldsInterceptor([{ name: 'data', maxCount: 1 }, { name: 'request', maxCount: 1 }]))
+  @ApiOperation({ summary: 'Import a ZIP exported by Atlas or by this server (multipart: data = ZIP, request = AtlasImportRequest JSON)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['data'], properties: { data: { type: 'string', format: 'binary' }, request: { type: 'string', example: '{"options":{"replicatedFrom":"cl1"}}' } } } })
+  @ApiOkResponse({ description: 'AtlasImportResult' })
+  async import(@UploadedFiles() files: UploadedParts, @Body() body: Record<string, unknown>, @CallerInfo() caller: Caller): Promise<AtlasImportResult> {
+    const data = files?.data?.[0];
+    const requestFile = files?.request?.[0];
+    try {
+      if (!data) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['data: the multipart part with the ZIP is missing']);
+      const requestText = requestFile ? await fs.readFile(requestFile.path, 'utf8') : body?.request;
+      const options = parseImportRequest(requestText);
+      return await this.imports.run({ zipPath: data.path, options, caller, endpoint: 'import' });
+    } finally {
+      // the spooled upload never outlives the request
+      await Promise.all([data, requestFile].filter((f) => f).map((f) => fs.rm(f!.path, { force: true })));
+    }
+  }
+
+  @Post('importfile')
+  @HttpCode(200)
+  @AdminOnly('importFile')
+  @ExclusiveOperation()
+  @ApiOperation({ summary: 'Import a ZIP from the server folder IMPORT_DIR (body: AtlasImportRequest with options.fileName)' })
+  @ApiBody({ schema: { type: 'object', example: { options: { fileName: 'stocks.zip', replicatedFrom: 'cl1' } } } })
+  @ApiOkResponse({ description: 'AtlasImportResult' })
+  async importFile(@Body() body: unknown, @CallerInfo() caller: Caller): Promise<AtlasImportResult> {
+    const options = parseImportRequest(body);
+    const zipPath = this.imports.resolveImportFile(options.fileName);
+    return this.imports.run({ zipPath, options, caller, endpoint: 'importfile' });
+  }
+}

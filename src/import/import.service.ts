@@ -1,0 +1,162 @@
+// Import orchestration (spec 5.5): open the archive, check it, transforms, typedefs, then entities in export
+// order in batches of thousands (one transaction per batch, spec P11), then the side effects.
+import { Injectable, Logger } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AtlasError, ErrorCode } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasImportResult, Caller } from '../metadata/model';
+import { MetadataStore, WriteUnit } from '../metadata/store/metadata-store';
+import { TypeRegistry } from '../metadata/typesystem/type-registry';
+import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
+import { applyTransformsToUnit, parseImportTransforms } from '../transforms';
+import { ImportMetrics } from './import-metrics';
+import { ImportOptions, startIndex } from './import-request';
+import { ZipSource } from './zip/zip-source';
+
+/** entities (main + referred) per batch: one transaction, a handful of statements */
+export const IMPORT_BATCH_ENTITIES = 5000;
+
+export interface ImportRun {
+  zipPath: string;
+  options: ImportOptions;
+  caller: Caller;
+  endpoint: 'import' | 'importfile';
+}
+
+/** Where a failed import stopped (spec P9): resume with startPosition = lastCommittedPosition. */
+export interface ResumePoint {
+  lastCommittedPosition?: number;
+  lastCommittedGuid?: string;
+}
+
+@Injectable()
+export class ImportService {
+  private readonly log = new Logger('ImportService');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: MetadataStore,
+    private readonly registry: TypeRegistry,
+  ) {}
+
+  /** `fileName` of /importfile, resolved inside IMPORT_DIR only (symlinks and `..` included). */
+  resolveImportFile(fileName: string | undefined): string {
+    if (!fileName) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['FILENAME parameter not found']);
+    const notFound = () => new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${fileName}: file not found`]);
+    const root = this.config.importDir;
+    if (!root) throw notFound();
+    let rootReal: string;
+    let real: string;
+    try {
+      rootReal = fs.realpathSync(root);
+      real = fs.realpathSync(path.resolve(rootReal, fileName));
+    } catch {
+      throw notFound();
+    }
+    const rel = path.relative(rootReal, real);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw notFound();
+    if (!fs.statSync(real).isFile()) throw notFound();
+    return real;
+  }
+
+  async run(req: ImportRun): Promise<AtlasImportResult> {
+    const started = Date.now();
+    const { options } = req;
+    const source = await ZipSource.open(req.zipPath, this.config.archive, options.format);
+    const resume: ResumePoint = {};
+    try {
+      // spec P5: a bad archive is rejected before anything is written
+      await source.validate();
+      if (await source.isEmpty()) throw new AtlasError(ErrorCode.IMPORT_ATTEMPTING_EMPTY_ZIP);
+      const exportResult: AtlasExportResult = (await source.exportInfo()) ?? { changeMarker: 0 };
+      const metrics = new ImportMetrics();
+
+      // transforms first: a spec that does not parse fails the request before types or entities change (spec P3)
+      let types = await this.registry.lookup();
+      const plan = parseImportTransforms({ transforms: options.transforms, transformers: options.transformers }, exportResult.request, types);
+
+      if (options.updateTypeDefinition) {
+        const typesDef = await source.typesDef();
+        const typePlan = planTypeDefImport(typesDef, types);
+        types = await this.registry.save(typePlan.toCreate, typePlan.toUpdate, req.caller.userName);
+        metrics.addTypedefMetrics(typePlan.metrics);
+      }
+      if (plan.classificationsToCreate.length > 0) {
+        const missing = plan.classificationsToCreate.filter((n) => !types.classificationType(n));
+        types = await this.registry.save(missing.map((name) => ({ category: 'CLASSIFICATION', name, attributeDefs: [], superTypes: [] })), [], req.caller.userName);
+      }
+      const transformPlan = plan.withTypes(types);
+
+      const order = await source.exportOrder();
+      const first = startIndex(options, order);
+      if (options.format === 'standard' && first >= order.length) {
+        throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['no entities to create/update.']);
+      }
+
+      const entityPhaseStart = Date.now();
+      const now = entityPhaseStart;
+      let batch: WriteUnit[] = [];
+      let batchPositions: Array<{ position: number; guid: string }> = [];
+      let batchEntities = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const written = await this.store.writeUnits(batch, {
+          mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false,
+        });
+        for (const unit of written.units) metrics.addUnit(unit);
+        const last = batchPositions[batchPositions.length - 1];
+        resume.lastCommittedPosition = last.position;
+        resume.lastCommittedGuid = last.guid;
+        batch = [];
+        batchPositions = [];
+        batchEntities = 0;
+      };
+      for await (const item of source.entities(first)) {
+        if (!item.value?.entity) {
+          if (item.value === undefined) this.log.warn(`${item.guid}: listed in the export order but not in the archive; skipped`);
+          continue;
+        }
+        const unit = applyTransformsToUnit(transformPlan, item.value) as AtlasEntityWithExtInfo;
+        batch.push(unit);
+        batchPositions.push({ position: item.position, guid: item.guid });
+        batchEntities += 1 + Object.keys(unit.referredEntities ?? {}).length;
+        if (batchEntities >= IMPORT_BATCH_ENTITIES) await flush();
+      }
+      await flush();
+      // spec P6: references are resolved once every entity of the archive is known; the rest are dropped
+      await this.store.dropDanglingReferences();
+      await this.store.recomputePropagation();
+
+      const result: AtlasImportResult = {
+        request: { options: options.echo, sizeOption: options.size },
+        userName: req.caller.userName,
+        clientIpAddress: req.caller.clientIpAddress,
+        hostName: req.caller.hostName,
+        timeStamp: started,
+        metrics: metrics.metrics,
+        processedEntities: metrics.processedEntities(),
+        operationStatus: 'SUCCESS',
+        exportResult: exportResult,
+        ...resume,
+      };
+      result.metrics.duration = Date.now() - started;
+      return result;
+    } catch (err) {
+      if (!(err instanceof AtlasError)) this.log.error(`import failed: ${(err as Error)?.stack ?? err}`);
+      throw withResumePoint(err, resume);
+    } finally {
+      await source.close();
+    }
+  }
+}
+
+/** spec P9: a failed import's error body says where to resume. */
+function withResumePoint(err: unknown, resume: ResumePoint): unknown {
+  if (resume.lastCommittedPosition === undefined) return err;
+  if (err instanceof AtlasError) {
+    err.extra = { ...err.extra, ...resume };
+    return err;
+  }
+  return new AtlasError(ErrorCode.INTERNAL_ERROR, ['import failed'], { ...resume });
+}
