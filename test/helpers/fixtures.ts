@@ -1,0 +1,39 @@
+// Shared fixture access for e2e tests: real Atlas ZIPs and models from ../shared (read-only).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ADMIN, type TestApp } from './test-app';
+
+export const SHARED = path.resolve(__dirname, '../../../shared');
+export const ATLAS_ZIPS = path.join(SHARED, 'fixtures/atlas-zips');
+export const ATLAS_MODELS = path.join(SHARED, 'fixtures/atlas-models');
+
+export function zipPath(name: string): string {
+  return path.join(ATLAS_ZIPS, name);
+}
+
+/** A MODELS_DIR holding Atlas's fs and hive models: with it the app is the spec's Repo(hive). */
+export function hiveModelsDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-models-'));
+  for (const f of ['1020-fs_model.json', '1030-hive_model.json']) {
+    fs.copyFileSync(path.join(ATLAS_MODELS, '1000-Hadoop', f), path.join(dir, f));
+  }
+  return dir;
+}
+
+/** POST /admin/import with a shared fixture (or any file) and an optional request part. */
+export function importZip(t: TestApp, fileOrName: string, request?: unknown) {
+  const file = path.isAbsolute(fileOrName) ? fileOrName : zipPath(fileOrName);
+  const r = t.as(ADMIN).post('/api/atlas/admin/import').attach('data', file);
+  return request === undefined ? r : r.field('request', typeof request === 'string' ? request : JSON.stringify(request));
+}
+
+export async function getEntity(t: TestApp, guid: string) {
+  return t.as(ADMIN).get(`/api/atlas/v2/entity/guid/${guid}`);
+}
+
+/** rows of `entity` by guid prefix, straight from the database */
+export async function entityRow(t: TestApp, guid: string): Promise<{ guid: string; type_name: string; status: string; attributes: Record<string, unknown> } | undefined> {
+  const rows = await t.db.query(`SELECT guid, type_name, status, attributes FROM entity WHERE guid = $1`, [guid]);
+  return rows[0];
+}
