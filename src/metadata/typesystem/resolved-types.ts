@@ -1,5 +1,5 @@
 // The resolved view of the type system that the store, import and export work against.
-// Built from the raw defs by `buildTypeSystem` (type-system.ts); immutable once built.
+// Built from the raw defs by `TypeSystem.build` (type-system.ts); immutable once built.
 import type {
   AtlasAttributeDef, AtlasClassificationDef, AtlasEntityDef, AtlasEnumDef, AtlasRelationshipDef,
   AtlasStructDef, AtlasBusinessMetadataDef, AtlasTypesDef, Cardinality, PropagateTags, TypeCategory,
