@@ -56,6 +56,8 @@ const WELL_KNOWN = new Set([EXPORT_ORDER_ENTRY, TYPESDEF_ENTRY, EXPORT_INFO_ENTR
 
 /** Entries up to this size (compressed and uncompressed) are read synchronously in one go. */
 const SYNC_READ_MAX_BYTES = 1024 * 1024;
+/** Read size of the streaming path. */
+const RAW_CHUNK_BYTES = 256 * 1024;
 /** The compression-ratio limit applies to entries larger than this: small entries cannot hurt, and short,
  * repetitive JSON legitimately compresses very well. */
 export const RATIO_GRACE_BYTES = 1024 * 1024;
@@ -95,6 +97,12 @@ function openFailureReason(err: unknown): string {
   if (message === 'Bad archive') return 'not a ZIP archive or truncated: end of central directory record not found';
   if (message === 'Archive read error') return 'not a ZIP archive: the file is empty';
   return `not a ZIP archive or truncated: ${message}`;
+}
+
+function readAsync(fd: number, buffer: Buffer, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.read(fd, buffer, 0, buffer.length, position, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead))),
+  );
 }
 
 function openFd(filePath: string): Promise<number> {
@@ -413,6 +421,19 @@ export class ZipSource {
     return done;
   }
 
+  /** The compressed bytes of the entry, by positional reads on the shared descriptor. */
+  private async *rawChunks(entry: EntryInfo, dataOffset: number): AsyncGenerator<Buffer> {
+    let done = 0;
+    while (done < entry.compressedSize) {
+      const want = Math.min(RAW_CHUNK_BYTES, entry.compressedSize - done);
+      const buffer = Buffer.allocUnsafe(want);
+      const got = await readAsync(this.fd, buffer, dataOffset + done);
+      if (got === 0) throw invalidEntry(entry.name, 'truncated: the entry data extends beyond the end of the file');
+      done += got;
+      yield got === want ? buffer : buffer.subarray(0, got);
+    }
+  }
+
   /** The whole uncompressed content of the entry, size and CRC checked. */
   private async readBytes(entry: EntryInfo): Promise<Buffer> {
     this.checkReadable(entry);
@@ -473,16 +494,8 @@ export class ZipSource {
     this.checkReadable(entry);
     const header = Buffer.allocUnsafe(LOCAL_HEADER_BYTES);
     const dataOffset = this.dataOffset(entry, header.subarray(0, this.readAt(header, entry.offset)));
-    const raw: Readable =
-      entry.compressedSize === 0
-        ? Readable.from([])
-        : fs.createReadStream('', {
-            fd: this.fd,
-            autoClose: false,
-            start: dataOffset,
-            end: dataOffset + entry.compressedSize - 1,
-            highWaterMark: 256 * 1024,
-          });
+    // not fs.createReadStream({ fd }): destroying such a stream closes the shared descriptor
+    const raw = Readable.from(this.rawChunks(entry, dataOffset), { objectMode: false });
     const source: Readable =
       entry.method === METHOD_STORED ? raw : pipeline(raw, zlib.createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined);
     let size = 0;
