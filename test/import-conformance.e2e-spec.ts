@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import archiver from 'archiver';
+import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
 import { ATLAS_ZIPS, entityRow, hiveModelsDir, importZip, resetRepository } from './helpers/fixtures';
@@ -36,15 +37,17 @@ async function makeZip(entries: Array<[string, string]>): Promise<string> {
   zip.pipe(out);
   for (const [name, content] of entries) zip.append(content, { name });
   await zip.finalize();
-  await new Promise((r) => out.on('close', r));
+  await new Promise<void>((r) => out.on('close', () => r()));
   return file;
 }
 
-function readZipEntry(zipFile: string, name: string): string {
-  // the shared fixtures are small: unzip through node-stream-zip synchronously is overkill; use python-free approach
-  const StreamZip = require('node-stream-zip');
+async function readZipEntry(zipFile: string, name: string): Promise<string> {
   const zip = new StreamZip.async({ file: zipFile });
-  return zip.entryData(name).then((b: Buffer) => { void zip.close(); return b.toString('utf8'); });
+  try {
+    return (await zip.entryData(name)).toString('utf8');
+  } finally {
+    await zip.close();
+  }
 }
 
 describe('12.1 ZIP reading and error handling (Repo(base) / Repo(hive))', () => {

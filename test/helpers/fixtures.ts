@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ModelBootstrap } from '../../src/metadata/typesystem/model-bootstrap';
 import { ADMIN, type TestApp } from './test-app';
 
 export const SHARED = path.resolve(__dirname, '../../../shared');
@@ -45,6 +46,5 @@ export async function entityRow(t: TestApp, guid: string): Promise<{ guid: strin
 export async function resetRepository(t: TestApp): Promise<void> {
   await t.db.query(`TRUNCATE entity, entity_unique, relationship, classification, propagated_classification, export_import_audit, type_def`);
   await t.db.query(`UPDATE type_system_state SET version = version + 1`);
-  const { ModelBootstrap } = await import('../../src/metadata/typesystem/model-bootstrap');
   await t.app.get(ModelBootstrap).onModuleInit();
 }
