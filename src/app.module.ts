@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { AtlasServerModule } from './atlas-server/atlas-server.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -9,7 +11,7 @@ import { MetadataModule } from './metadata/metadata.module';
 import { OperationLockModule } from './operation-lock/operation-lock.module';
 
 /** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
-const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, ImportModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, ImportModule, AuditModule, AtlasServerModule];
 
 @Module({})
 export class AppModule {

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AtlasServerController } from './atlas-server.controller';
+import { AtlasServerStore } from './atlas-server-store';
+import { AtlasServerService } from './atlas-server.service';
+import { PostgresAtlasServerStore } from './postgres-atlas-server-store';
+import { ReplicationService } from './replication.service';
+
+/**
+ * AtlasServer entities, replicatedTo / replicatedFrom stamping and the export/import side effects (spec 7, 8,
+ * 3.11, 5.9, 5.10). Global so that the import and export modules can call ReplicationService without importing it.
+ */
+@Global()
+@Module({
+  imports: [AuditModule],
+  controllers: [AtlasServerController],
+  providers: [{ provide: AtlasServerStore, useClass: PostgresAtlasServerStore }, AtlasServerService, ReplicationService],
+  exports: [AtlasServerService, ReplicationService],
+})
+export class AtlasServerModule {}

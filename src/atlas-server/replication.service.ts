@@ -1,0 +1,231 @@
+// The side effects of an export or import (spec 3.11, 5.9, 5.10, 7.3, 9.1): AtlasServer bookkeeping, the audit
+// entry, replicatedTo / replicatedFrom stamping and the table-replication clean-up. ImportService and ExportService
+// call into this service once their entity work is done (or, for imports, has failed).
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditOperation, NewAuditEntry } from '../audit/export-import-audit-entry';
+import { ExportImportAuditService } from '../audit/export-import-audit.service';
+import { AtlasError, ErrorCode } from '../common/errors';
+import type { AtlasExportResult, AtlasImportRequest, AtlasImportResult, Caller } from '../metadata/model';
+import { MetadataStore } from '../metadata/store/metadata-store';
+import { TypeRegistry } from '../metadata/typesystem/type-registry';
+import { AtlasServerStore } from './atlas-server-store';
+import { AtlasServerService } from './atlas-server.service';
+import { hiveDbQualifiedNameOf, serverNameOf } from './server-name';
+
+/** spec 9.1: beyond this size the import summary drops processedEntities (the audit row stays readable) */
+export const AUDIT_SUMMARY_MAX_CHARS = 1024 * 1024;
+
+/** The import options the side effects depend on (ImportOptions fits). */
+export interface ReplicationImportOptions {
+  replicatedFrom?: string;
+  skipUpdateReplicationAttr: boolean;
+}
+
+export interface CompletedImport {
+  result: AtlasImportResult;
+  options: ReplicationImportOptions;
+  /** the ZIP's atlas-export-order.json (empty for zipDirect) */
+  exportOrder: readonly string[];
+  caller: Caller;
+  /** spec 9.1: IMPORT audits the entity phase */
+  entityPhaseStart: number;
+  entityPhaseEnd?: number;
+}
+
+export interface FailedImport {
+  error: unknown;
+  request: AtlasImportRequest;
+  options: ReplicationImportOptions;
+  caller: Caller;
+  startTime: number;
+  /** spec P9 */
+  lastCommittedPosition?: number;
+  lastCommittedGuid?: string;
+}
+
+export interface CompletedExport {
+  /** the export result as written to atlas-export-info.json (request, changeMarker, operationStatus …) */
+  result: AtlasExportResult;
+  /** top-level guids in export order */
+  exportOrder: readonly string[];
+  caller: Pick<Caller, 'userName'>;
+  startTime: number;
+  endTime?: number;
+}
+
+@Injectable()
+export class ReplicationService {
+  private readonly log = new Logger('ReplicationService');
+
+  constructor(
+    private readonly servers: AtlasServerService,
+    private readonly serverStore: AtlasServerStore,
+    private readonly audits: ExportImportAuditService,
+    private readonly store: MetadataStore,
+    private readonly registry: TypeRegistry,
+  ) {}
+
+  // ------------------------------------------------------------------------------------------------- import
+
+  /** spec 5.9 and 5.10, once the entity phase completed. */
+  async afterImport(run: CompletedImport): Promise<void> {
+    const user = run.caller.userName;
+    const end = run.entityPhaseEnd ?? Date.now();
+    await this.servers.ensureCurrentServer(user);
+    // spec 5.9: audit and replication only when the ZIP had an export order (never for zipDirect)
+    if (run.exportOrder.length === 0) return;
+
+    const replicatedFrom = run.options.replicatedFrom;
+    await this.audits.record({
+      userName: user,
+      operation: 'IMPORT',
+      sourceServerName: serverNameOf(replicatedFrom),
+      targetServerName: this.servers.currentClusterName,
+      startTime: run.entityPhaseStart,
+      endTime: end,
+      resultSummary: importSummary(run.result),
+      operationStatus: run.result.operationStatus,
+      resumePosition: run.result.lastCommittedPosition,
+      resumeGuid: run.result.lastCommittedGuid,
+    });
+
+    if (replicatedFrom && !run.options.skipUpdateReplicationAttr) {
+      const key = await this.servers.replicationKeyGuid(run.exportOrder[0]);
+      const server = await this.servers.recordReplication(replicatedFrom, key, run.result.exportResult?.changeMarker, user);
+      await this.servers.stampReplicated('replicatedFrom', server.guid, [...run.exportOrder]);
+    }
+    if (replicatedFrom) await this.cleanUpTableReplication(run, replicatedFrom);
+  }
+
+  /**
+   * issue 6 (a product choice beyond spec 9.1, where Atlas writes nothing): a failed import is audited as IMPORT
+   * with operationStatus FAIL and the resume point of P9. An empty ZIP is not an import (spec 12 case 1).
+   * Never throws: the original error is what the client must see.
+   */
+  async afterFailedImport(run: FailedImport): Promise<void> {
+    if (run.error instanceof AtlasError && run.error.errorCode === ErrorCode.IMPORT_ATTEMPTING_EMPTY_ZIP.errorCode) return;
+    try {
+      const { errorCode, errorMessage } = errorBody(run.error);
+      const summary = {
+        request: run.request,
+        userName: run.caller.userName,
+        clientIpAddress: run.caller.clientIpAddress,
+        hostName: run.caller.hostName,
+        timeStamp: run.startTime,
+        operationStatus: 'FAIL',
+        errorCode,
+        errorMessage,
+        ...(run.lastCommittedPosition !== undefined ? { lastCommittedPosition: run.lastCommittedPosition, lastCommittedGuid: run.lastCommittedGuid } : {}),
+      };
+      await this.audits.record({
+        userName: run.caller.userName,
+        operation: 'IMPORT',
+        sourceServerName: serverNameOf(run.options.replicatedFrom),
+        targetServerName: this.servers.currentClusterName,
+        startTime: run.startTime,
+        endTime: Date.now(),
+        resultSummary: JSON.stringify(summary),
+        operationStatus: 'FAIL',
+        resumePosition: run.lastCommittedPosition,
+        resumeGuid: run.lastCommittedGuid,
+      });
+    } catch (e) {
+      this.log.error(`could not audit a failed import: ${(e as Error)?.stack ?? e}`);
+    }
+  }
+
+  /**
+   * spec 5.10: after a table-level incremental replication, hive_tables of the same database that were replicated
+   * from the same source earlier but are no longer exported have been dropped there: soft-delete them here.
+   */
+  private async cleanUpTableReplication(run: CompletedImport, replicatedFrom: string): Promise<void> {
+    const exportRequest = run.result.exportResult?.request;
+    const items = exportRequest?.itemsToExport ?? [];
+    const exportOptions = (exportRequest?.options ?? {}) as Record<string, unknown>;
+    const applies =
+      items.length > 0 &&
+      items.every((i) => i.typeName === 'hive_table') &&
+      !!exportOptions.replicatedTo &&
+      String(exportOptions.fetchType ?? '').toLowerCase() === 'incremental' &&
+      isTrue(exportOptions.skipLineage);
+    if (!applies) return;
+
+    const start = Date.now();
+    const types = await this.registry.lookup();
+    if (!types.entityType('hive_table') || !types.entityType('hive_db')) return;
+    const safe: string[] = [];
+    for (const item of items) {
+      const qualifiedName = item.uniqueAttributes?.qualifiedName;
+      if (qualifiedName === undefined) continue;
+      const guid = await this.store.findByUniqueAttributes('hive_table', { qualifiedName }, types);
+      if (guid) safe.push(guid);
+    }
+    if (safe.length === 0) return;
+    const firstTable = (await this.store.getEntities([safe[0]], types)).get(safe[0])?.entity;
+    const dbQualifiedName = hiveDbQualifiedNameOf(firstTable?.attributes?.qualifiedName);
+    const dbGuid = dbQualifiedName ? await this.store.findByUniqueAttributes('hive_db', { qualifiedName: dbQualifiedName }, types) : undefined;
+    const dbName = dbGuid ? (await this.store.getEntities([dbGuid], types)).get(dbGuid)?.entity.attributes?.name : undefined;
+    if (typeof dbName !== 'string' || dbName === '') return;
+
+    const candidates = await this.serverStore.replicatedTablesToDelete(dbName, `${replicatedFrom}_replicated`, safe);
+    if (candidates.length === 0) return;
+    await this.store.deleteEntities(candidates, { user: run.caller.userName, now: Date.now(), types });
+    await this.audits.record({
+      userName: run.caller.userName,
+      operation: 'IMPORT_DELETE_REPL',
+      sourceServerName: serverNameOf(replicatedFrom),
+      targetServerName: this.servers.currentClusterName,
+      startTime: start,
+      endTime: Date.now(),
+      resultSummary: JSON.stringify(candidates),
+      operationStatus: 'SUCCESS',
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------- export
+
+  /** spec 3.11, once the ZIP entries are written. */
+  async afterExport(run: CompletedExport): Promise<void> {
+    const user = run.caller.userName;
+    await this.servers.ensureCurrentServer(user);
+    if (run.exportOrder.length === 0) return;
+
+    const options = (run.result.request?.options ?? {}) as Record<string, unknown>;
+    const replicatedTo = typeof options.replicatedTo === 'string' && options.replicatedTo !== '' ? options.replicatedTo : undefined;
+    const entry: NewAuditEntry = {
+      userName: user,
+      operation: 'EXPORT' as AuditOperation,
+      sourceServerName: this.servers.currentClusterName,
+      targetServerName: serverNameOf(replicatedTo),
+      startTime: run.startTime,
+      endTime: run.endTime ?? Date.now(),
+      resultSummary: JSON.stringify(run.result),
+    };
+    if (run.result.operationStatus) entry.operationStatus = run.result.operationStatus;
+    await this.audits.record(entry);
+
+    if (replicatedTo && run.result.operationStatus !== 'FAIL' && !isTrue(options.skipUpdateReplicationAttr)) {
+      const key = await this.servers.replicationKeyGuid(run.exportOrder[0]);
+      const server = await this.servers.recordReplication(replicatedTo, key, run.result.changeMarker, user);
+      await this.servers.stampReplicated('replicatedTo', server.guid, [...run.exportOrder]);
+    }
+  }
+}
+
+/** Atlas sends options as strings; our clients may send booleans (spec P4). */
+function isTrue(v: unknown): boolean {
+  return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+}
+
+/** spec 9.1: the import result as JSON; processedEntities are emptied when the text would be too large. */
+export function importSummary(result: AtlasImportResult): string {
+  const text = JSON.stringify(result);
+  return text.length <= AUDIT_SUMMARY_MAX_CHARS ? text : JSON.stringify({ ...result, processedEntities: [] });
+}
+
+function errorBody(error: unknown): { errorCode: string; errorMessage: string } {
+  if (error instanceof AtlasError) return { errorCode: error.errorCode, errorMessage: error.message };
+  // like the error filter: unknown failures do not leak internals
+  const internal = new AtlasError(ErrorCode.INTERNAL_ERROR, ['']);
+  return { errorCode: internal.errorCode, errorMessage: internal.message.trim() };
+}
