@@ -8,9 +8,9 @@ import { OperationLockService } from './operation-lock.service';
 
 /**
  * Takes the operation lock for handlers marked @ExclusiveOperation(). The lock is tied to the HTTP exchange,
- * not to the handler's observable: export handlers stream through @Res() and return before the archive is
- * written, so the lock is released on the response's 'close' (emitted after the last byte is flushed, after
- * an error response, and when the client disconnects).
+ * not to the handler's observable: export handlers stream through @Res(), possibly returning before the
+ * archive is written. It is released when the response ends (success or error body) and when the client
+ * disconnects (the response's 'close').
  */
 @Injectable()
 export class OperationLockInterceptor implements NestInterceptor {
@@ -32,12 +32,21 @@ export class OperationLockInterceptor implements NestInterceptor {
       error.extra = { ATLAS5005E: error.message };
       throw error;
     }
-    const release = () => void lock.release();
-    res.once('close', release);
-    res.once('finish', release);
+    // The lock must be free before the client sees the end of the response, or a client that sends its next
+    // import right after an export could get a 409 (Atlas releases in a finally before the response completes).
+    // So the final res.end() waits for the unlock; 'close' covers a client that disconnects first.
+    const release = () => lock.release();
+    const end = res.end;
+    res.end = function endAfterUnlock(this: Response, ...args: unknown[]) {
+      res.end = end;
+      void release().finally(() => (end as (...a: unknown[]) => Response).apply(res, args));
+      return res;
+    } as Response['end'];
+    res.once('close', () => void release());
     if (res.closed || res.destroyed || req.socket.destroyed) {
       // the client left while the lock was being taken: 'close' has fired already and nobody waits for a result
-      release();
+      res.end = end;
+      void release();
       throw new AtlasError(ErrorCode.BAD_REQUEST, ['client disconnected']);
     }
     return next.handle();

@@ -27,8 +27,17 @@ export class ProbeRequestDto {
 @Injectable()
 export class Holds {
   private waiters: Array<() => void> = [];
-  add(resolve: () => void) {
+  /** responses of /test/lock/stream still being written */
+  streaming = 0;
+  /** returns a function that forgets the waiter (its client went away) */
+  add(resolve: () => void): () => void {
     this.waiters.push(resolve);
+    return () => {
+      this.waiters = this.waiters.filter((w) => w !== resolve);
+    };
+  }
+  get count(): number {
+    return this.waiters.length;
   }
   releaseAll(): number {
     const n = this.waiters.length;
@@ -92,10 +101,19 @@ export class ProbeController {
   @ExclusiveOperation()
   async hold(@Res() res: Response) {
     await new Promise<void>((resolve) => {
-      this.holds.add(resolve);
-      res.once('close', () => resolve());
+      const forget = this.holds.add(resolve);
+      res.once('close', () => {
+        forget();
+        resolve();
+      });
     });
     if (!res.destroyed) res.json({ held: true });
+  }
+
+  /** how many hold requests are inside the handler (i.e. hold the lock); not exclusive itself */
+  @Get('lock/holding')
+  holding() {
+    return { holding: this.holds.count, streaming: this.holds.streaming };
   }
 
   @Post('lock/release')
@@ -108,6 +126,7 @@ export class ProbeController {
   @ExclusiveOperation()
   stream(@Res() res: Response) {
     res.status(200).setHeader('Content-Type', 'application/octet-stream');
+    this.holds.streaming++;
     let n = 0;
     const timer = setInterval(() => {
       res.write(`chunk ${n}\n`);
@@ -116,7 +135,10 @@ export class ProbeController {
         res.end();
       }
     }, 50);
-    res.once('close', () => clearInterval(timer));
+    res.once('close', () => {
+      this.holds.streaming--;
+      clearInterval(timer);
+    });
   }
 }
 
