@@ -186,15 +186,21 @@ export class PostgresMetadataStore extends MetadataStore {
     }
 
     return this.db.transaction(async (m) => {
-      const result = await this.writeNormalized(m, norms, ctx);
-      return { units: result, guidAssignments: { ...guidAssignments, ...this.lastRemap } };
+      // per call, never on the (singleton) store: concurrent requests must not see each other's re-mapping
+      const remap: Record<string, string> = {};
+      const result = await this.writeNormalized(m, norms, ctx, remap);
+      // a placeholder whose entity turned out to exist (api: matched by unique attributes) maps to that entity
+      const assignments: Record<string, string> = {};
+      const assigned = new Set(Object.values(guidAssignments));
+      for (const [placeholder, guid] of Object.entries(guidAssignments)) assignments[placeholder] = remap[guid] ?? guid;
+      for (const [given, guid] of Object.entries(remap)) if (!assigned.has(given)) assignments[given] = guid;
+      return { units: result, guidAssignments: assignments };
     });
   }
 
-  private lastRemap: Record<string, string> = {};
-
-  private async writeNormalized(m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, ctx: WriteContext): Promise<UnitReport[]> {
-    this.lastRemap = {};
+  private async writeNormalized(
+    m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, ctx: WriteContext, remap: Record<string, string>,
+  ): Promise<UnitReport[]> {
     const reports: UnitReport[] = [];
     const unitCount = norms.reduce((n, x) => Math.max(n, x.unit + 1), 0);
     for (let i = 0; i < unitCount; i++) reports.push({ created: [], updated: [], deleted: [], unchanged: [] });
@@ -204,7 +210,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 4. identity: existing rows by guid; api placeholders and import collisions by unique attributes
     let existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
-    await this.resolveIdentity(m, norms, existing, ctx);
+    await this.resolveIdentity(m, norms, existing, ctx, remap);
     existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
 
     // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
@@ -339,7 +345,10 @@ export class PostgresMetadataStore extends MetadataStore {
    * api: the request means that entity (createOrUpdate by unique attributes).
    * import: the existing entity is re-keyed to the incoming guid, which Atlas keeps across clusters (spec 5.7.3).
    */
-  private async resolveIdentity(m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, existing: Map<string, ExistingRow>, ctx: WriteContext): Promise<void> {
+  private async resolveIdentity(
+    m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, existing: Map<string, ExistingRow>, ctx: WriteContext,
+    remap: Record<string, string>,
+  ): Promise<void> {
     const probes: Array<{ i: number; t: string; a: string; v: string }> = [];
     norms.forEach(({ norm }, i) => {
       if (existing.has(norm.guid) || norm.status === 'DELETED') return;
@@ -367,7 +376,7 @@ export class PostgresMetadataStore extends MetadataStore {
       done.add(r.i);
       if (ctx.mode === 'api') {
         const old = norm.guid;
-        this.lastRemap[old] = r.guid;
+        remap[old] = r.guid;
         for (const n of norms) {
           if (n.norm.guid === old) n.norm.guid = r.guid;
           for (const ref of n.norm.references) if (ref.target.guid === old) ref.target.guid = r.guid;
@@ -606,7 +615,7 @@ export class PostgresMetadataStore extends MetadataStore {
     await m.query(
       `DELETE FROM relationship r USING ${s}
         WHERE s.rtype IS NULL AND r.type_name IS NULL AND r.end1_guid = s.guid AND r.end1_attr = s.attr
-          AND NOT (s.targets ? r.end2_guid)`, p);
+          AND NOT (s.targets ? r.end2_guid)`, [p[0]]);
   }
 
   private async writeClassifications(m: EntityManager, toWrite: PendingEntity[]): Promise<void> {
@@ -634,7 +643,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
   /** Soft delete with cascade over owned children (spec 10.2). Returns headers of every entity that changed. */
   private async softDelete(m: EntityManager, guids: string[], user: string, now: number): Promise<AtlasEntityHeader[]> {
-    const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = await m.query(
+    const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = returnedRows(await m.query(
       `WITH RECURSIVE owned(guid) AS (
          SELECT unnest($1::text[])
          UNION
@@ -647,7 +656,7 @@ export class PostgresMetadataStore extends MetadataStore {
          FROM owned o WHERE e.guid = o.guid AND (e.status = 'ACTIVE' OR e.guid = ANY($1::text[]))
        RETURNING e.guid, e.type_name, e.attributes`,
       [guids, user, now],
-    );
+    ));
     const all = rows.map((r) => r.guid);
     if (all.length > 0) {
       await m.query(`DELETE FROM entity_unique WHERE guid = ANY($1::text[])`, [all]);
@@ -721,13 +730,13 @@ export class PostgresMetadataStore extends MetadataStore {
   }
 
   async dropDanglingReferences(): Promise<number> {
-    const rows = await this.db.query(
+    const rows = returnedRows(await this.db.query(
       `DELETE FROM relationship r
         WHERE NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end1_guid)
            OR NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end2_guid)
        RETURNING 1`,
-    );
-    return Array.isArray(rows) ? rows.length : 0;
+    ));
+    return rows.length;
   }
 
   async currentChangeMarker(): Promise<number> {
@@ -833,6 +842,15 @@ export class PostgresMetadataStore extends MetadataStore {
     }
     return out;
   }
+}
+
+/**
+ * TypeORM's `query()` answers an UPDATE / DELETE with `[rows, affectedCount]` instead of the rows: the RETURNING
+ * rows of such a statement are the first element.
+ */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
 }
 
 function classificationRow(guid: string, c: AtlasClassification) {
