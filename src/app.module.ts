@@ -7,11 +7,12 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ImportModule } from './import/import.module';
+import { MetadataApiModule } from './metadata/api/metadata-api.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { OperationLockModule } from './operation-lock/operation-lock.module';
 
 /** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
-const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, ImportModule, AuditModule, AtlasServerModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, MetadataApiModule, ImportModule, AuditModule, AtlasServerModule];
 
 @Module({})
 export class AppModule {

@@ -28,6 +28,8 @@ export const ErrorCode = {
   TYPE_ALREADY_EXISTS: def(409, 'ATLAS-409-00-001', 'Given type {0} already exists'),
   TYPE_NAME_NOT_FOUND: def(404, 'ATLAS-404-00-001', 'Given typename {0} was invalid'),
   TYPE_GUID_NOT_FOUND: def(404, 'ATLAS-404-00-002', 'Given type guid {0} was invalid'),
+  TYPE_HAS_REFERENCES: def(409, 'ATLAS-409-00-002', 'Given type {0} has references'),
+  ATTRIBUTE_UNIQUE_INVALID: def(400, 'ATLAS-400-00-033', 'Type {0} with unique attribute {1} does not exist'),
   TYPE_MATCH_FAILED: def(400, 'ATLAS-400-00-001', 'Given instance {0} is invalid for the type {1}'),
   INVALID_TYPE_DEFINITION: def(400, 'ATLAS-400-00-003', 'Invalid type definition {0}'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),

@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseArrayPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CallerInfo } from '../../auth/caller.decorator';
+import { AtlasError, ErrorCode, validationErrorToAtlas } from '../../common/errors';
+import type { AtlasEntitiesWithExtInfo, AtlasEntityWithExtInfo, Caller, EntityMutationResponse } from '../model';
+import { AtlasClassificationDto, AtlasEntitiesWithExtInfoDto, AtlasEntityWithExtInfoDto } from './dto/entity.dto';
+import { EntityMutationResponseDto } from './dto/entity-mutation-response.dto';
+import { EntityService } from './entity.service';
+import { queryList } from './unique-attributes';
+
+const UNIQUE_ATTRIBUTE_QUERY = {
+  name: 'attr:qualifiedName',
+  required: false,
+  description: 'one or more `attr:<unique attribute>=<value>` parameters',
+  example: 'sales@cl1',
+};
+
+/** A body that must be an array of AtlasClassification; failures in Atlas's error shape. */
+const classificationList = new ParseArrayPipe({
+  items: AtlasClassificationDto,
+  whitelist: true,
+  exceptionFactory: (e: unknown) => (typeof e === 'string' ? new AtlasError(ErrorCode.INVALID_PARAMETERS, [e]) : validationErrorToAtlas(e as never)),
+});
+
+/** Atlas's EntityREST (spec 10.6), for any authenticated user. */
+@ApiTags('entity')
+@ApiBasicAuth('basic')
+@Controller('api/atlas/v2/entity')
+export class EntityController {
+  constructor(private readonly entities: EntityService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Create or update one entity with its referredEntities; negative guids are placeholders' })
+  @ApiOkResponse({ type: EntityMutationResponseDto })
+  createOrUpdate(@Body() body: AtlasEntityWithExtInfoDto, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
+    return this.entities.createOrUpdate(body, caller);
+  }
+
+  @Post('bulk')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Create or update many entities in one transaction (AtlasEntitiesWithExtInfo)' })
+  @ApiOkResponse({ type: EntityMutationResponseDto })
+  createOrUpdateBulk(@Body() body: AtlasEntitiesWithExtInfoDto, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
+    return this.entities.createOrUpdateBulk(body, caller);
+  }
+
+  @Get('bulk')
+  @ApiOperation({ summary: 'Entities by guid (`guid` repeated), with the entities they own in referredEntities' })
+  @ApiQuery({ name: 'guid', type: [String], isArray: true })
+  @ApiOkResponse({ type: AtlasEntitiesWithExtInfoDto })
+  getByGuids(@Query('guid') guid: string | string[]): Promise<AtlasEntitiesWithExtInfo> {
+    return this.entities.getByGuids(queryList(guid));
+  }
+
+  @Get('guid/:guid')
+  @ApiOperation({ summary: 'One entity (also when DELETED) with referredEntities; 404 ATLAS-404-00-005 when unknown' })
+  @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
+  getByGuid(@Param('guid') guid: string): Promise<AtlasEntityWithExtInfo> {
+    return this.entities.getByGuid(guid);
+  }
+
+  @Delete('guid/:guid')
+  @ApiOperation({ summary: 'Soft delete (status DELETED), cascading to owned entities' })
+  @ApiOkResponse({ type: EntityMutationResponseDto })
+  delete(@Param('guid') guid: string, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
+    return this.entities.delete(guid, caller);
+  }
+
+  @Post('guid/:guid/classifications')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Add classifications to an entity; `propagate` defaults to true' })
+  @ApiBody({ type: [AtlasClassificationDto] })
+  @ApiNoContentResponse()
+  addClassifications(
+    @Param('guid') guid: string,
+    @Body(classificationList) classifications: AtlasClassificationDto[],
+    @CallerInfo() caller: Caller,
+  ): Promise<void> {
+    return this.entities.addClassifications(guid, classifications, caller);
+  }
+
+  @Get('uniqueAttribute/type/:typeName')
+  @ApiOperation({ summary: 'One non-DELETED entity of the type (or a sub-type) by unique attribute; 404 ATLAS-404-00-009 when none' })
+  @ApiQuery(UNIQUE_ATTRIBUTE_QUERY)
+  @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
+  getByUniqueAttributes(@Param('typeName') typeName: string, @Query() query: Record<string, unknown>): Promise<AtlasEntityWithExtInfo> {
+    return this.entities.getByUniqueAttributes(typeName, query);
+  }
+
+  @Put('uniqueAttribute/type/:typeName')
+  @ApiOperation({ summary: 'Partial update of the entity found by unique attribute (reported as PARTIAL_UPDATE)' })
+  @ApiQuery(UNIQUE_ATTRIBUTE_QUERY)
+  @ApiOkResponse({ type: EntityMutationResponseDto })
+  updateByUniqueAttributes(
+    @Param('typeName') typeName: string,
+    @Query() query: Record<string, unknown>,
+    @Body() body: AtlasEntityWithExtInfoDto,
+    @CallerInfo() caller: Caller,
+  ): Promise<EntityMutationResponse> {
+    return this.entities.updateByUniqueAttributes(typeName, query, body, caller);
+  }
+}

@@ -1,0 +1,109 @@
+// Orchestration of /api/atlas/v2/entity: Atlas's EntityREST over the MetadataStore. Writes go through
+// writeUnits in one transaction per request (a bulk request of thousands of entities is a handful of
+// statements, issue 3), then propagated classifications are recomputed before the response (spec 10.5).
+import { Injectable } from '@nestjs/common';
+import { AtlasError, ErrorCode } from '../../common/errors';
+import type {
+  AtlasClassification, AtlasEntitiesWithExtInfo, AtlasEntity, AtlasEntityWithExtInfo, Caller, EntityMutationResponse,
+} from '../model';
+import { MetadataStore, WriteContext, WriteUnit } from '../store/metadata-store';
+import type { TypeSystem } from '../typesystem/type-system';
+import { TypeRegistry } from '../typesystem/type-registry';
+import { deleteResponse, mutationResponse, UpdateOperation } from './mutation-response';
+import { partialUpdateOf } from './partial-update';
+import { checkUniqueAttributes, javaMapText, uniqueAttributesFromQuery } from './unique-attributes';
+
+@Injectable()
+export class EntityService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly registry: TypeRegistry,
+  ) {}
+
+  /** POST /v2/entity: create or update one entity with its referredEntities; negative guids are placeholders. */
+  async createOrUpdate(info: AtlasEntityWithExtInfo, caller: Caller): Promise<EntityMutationResponse> {
+    return this.write([{ entity: info.entity, referredEntities: info.referredEntities }], caller);
+  }
+
+  /** POST /v2/entity/bulk: every entity of the request in one transaction. */
+  async createOrUpdateBulk(info: AtlasEntitiesWithExtInfo, caller: Caller): Promise<EntityMutationResponse> {
+    if (!info.entities?.length) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['no entities to create/update.']);
+    // the shared referredEntities travel with the first unit; all units are one transaction and one guid space
+    const units: WriteUnit[] = info.entities.map((entity, i) => ({ entity, referredEntities: i === 0 ? info.referredEntities : undefined }));
+    return this.write(units, caller);
+  }
+
+  /** GET /v2/entity/guid/{guid}: DELETED entities are readable too (spec 10.2). */
+  async getByGuid(guid: string): Promise<AtlasEntityWithExtInfo> {
+    const types = await this.registry.lookup();
+    const found = (await this.store.getEntities([guid], types, { withExtInfo: true })).get(guid);
+    if (!found) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
+    return found;
+  }
+
+  /** GET /v2/entity/bulk?guid=…: entities in request order; referredEntities shared, without the entities themselves. */
+  async getByGuids(guids: string[]): Promise<AtlasEntitiesWithExtInfo> {
+    if (guids.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, ['[]']);
+    const types = await this.registry.lookup();
+    const found = await this.store.getEntities(guids, types, { withExtInfo: true });
+    const missing = guids.find((g) => !found.has(g));
+    if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
+    const roots = new Set(guids);
+    const referredEntities: Record<string, AtlasEntity> = {};
+    for (const g of guids) {
+      for (const [rg, e] of Object.entries(found.get(g)!.referredEntities ?? {})) if (!roots.has(rg)) referredEntities[rg] = e;
+    }
+    return { entities: guids.map((g) => found.get(g)!.entity), referredEntities };
+  }
+
+  /** GET /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE (non-DELETED entities of the type and its sub-types) */
+  async getByUniqueAttributes(typeName: string, query: Record<string, unknown>): Promise<AtlasEntityWithExtInfo> {
+    const guid = await this.guidByUniqueAttributes(await this.registry.lookup(), typeName, query);
+    return this.getByGuid(guid);
+  }
+
+  /** PUT /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE: partial update of that entity (PARTIAL_UPDATE). */
+  async updateByUniqueAttributes(
+    typeName: string, query: Record<string, unknown>, info: AtlasEntityWithExtInfo, caller: Caller,
+  ): Promise<EntityMutationResponse> {
+    const types = await this.registry.lookup();
+    const guid = await this.guidByUniqueAttributes(types, typeName, query);
+    const stored = (await this.store.getEntities([guid], types)).get(guid)!.entity;
+    const entity = partialUpdateOf(info.entity, stored, types.entityType(stored.typeName)!);
+    return this.write([{ entity, referredEntities: info.referredEntities }], caller, 'PARTIAL_UPDATE');
+  }
+
+  /** DELETE /v2/entity/guid/{guid}: soft delete with cascade over owned entities (spec 10.2). */
+  async delete(guid: string, caller: Caller): Promise<EntityMutationResponse> {
+    const types = await this.registry.lookup();
+    const deleted = await this.store.deleteEntities([guid], { user: caller.userName, now: Date.now(), types });
+    return deleteResponse(deleted);
+  }
+
+  /** POST /v2/entity/guid/{guid}/classifications: `propagate` defaults to true here (spec 10.6). */
+  async addClassifications(guid: string, classifications: AtlasClassification[], caller: Caller): Promise<void> {
+    const types = await this.registry.lookup();
+    await this.store.addClassifications(guid, classifications, { user: caller.userName, now: Date.now(), types });
+  }
+
+  private async write(units: WriteUnit[], caller: Caller, updateOperation: UpdateOperation = 'UPDATE'): Promise<EntityMutationResponse> {
+    const result = await this.store.writeUnits(units, this.context(await this.registry.lookup(), caller));
+    await this.store.recomputePropagation();
+    return mutationResponse(result.units, result.guidAssignments, updateOperation);
+  }
+
+  private context(types: TypeSystem, caller: Caller): WriteContext {
+    // spec 5.7.7 / 10.6: through the entity API own classifications propagate unless they say otherwise
+    return { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true };
+  }
+
+  private async guidByUniqueAttributes(types: TypeSystem, typeName: string, query: Record<string, unknown>): Promise<string> {
+    const type = types.entityType(typeName);
+    if (!type) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['ENTITY', typeName]);
+    const attrs = uniqueAttributesFromQuery(query);
+    checkUniqueAttributes(type, attrs);
+    const guid = await this.store.findByUniqueAttributes(typeName, attrs, types);
+    if (!guid) throw new AtlasError(ErrorCode.INSTANCE_BY_UNIQUE_ATTRIBUTE_NOT_FOUND, [typeName, javaMapText(attrs)]);
+    return guid;
+  }
+}
