@@ -3,6 +3,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ReplicationService } from '../atlas-server/replication.service';
 import { AtlasError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasImportResult, Caller } from '../metadata/model';
@@ -38,6 +39,8 @@ export class ImportService {
     private readonly config: AppConfig,
     private readonly store: MetadataStore,
     private readonly registry: TypeRegistry,
+    // issue 6: AtlasServer, audit and replicatedFrom side effects (spec 5.9, 5.10)
+    private readonly replication: ReplicationService,
   ) {}
 
   /** `fileName` of /importfile, resolved inside IMPORT_DIR only (symlinks and `..` included). */
@@ -140,10 +143,16 @@ export class ImportService {
         exportResult: exportResult,
         ...resume,
       };
+      // issue 6: AtlasServer, IMPORT audit, replicatedFrom stamping, table-replication clean-up (spec 5.9, 5.10)
+      await this.replication.afterImport({ result, options, exportOrder: order, caller: req.caller, entityPhaseStart });
       result.metrics.duration = Date.now() - started;
       return result;
     } catch (err) {
       if (!(err instanceof AtlasError)) this.log.error(`import failed: ${(err as Error)?.stack ?? err}`);
+      // issue 6: a failed import is audited too, with its resume point (spec P9); never masks `err`
+      await this.replication.afterFailedImport({
+        error: err, request: { options: options.echo, sizeOption: options.size }, options, caller: req.caller, startTime: started, ...resume,
+      });
       throw withResumePoint(err, resume);
     } finally {
       await source.close();
