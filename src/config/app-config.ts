@@ -40,6 +40,7 @@ export interface AppConfigValues {
   jsonBodyMaxBytes: number;
   searchDefaultLimit: number;
   searchMaxLimit: number;
+  importBatchEntities: number;
   nodeEnv: string;
   logLevel: LogLevel;
 }
@@ -72,6 +73,8 @@ export class AppConfig implements AppConfigValues {
   /** SEARCH_DEFAULT_LIMIT / SEARCH_MAX_LIMIT, default 100 / 10000 (spec 1.5, audit paging) */
   readonly searchDefaultLimit: number;
   readonly searchMaxLimit: number;
+  /** IMPORT_BATCH_ENTITIES, default 5000: entities (main + referred) written per import transaction (spec P11) */
+  readonly importBatchEntities: number;
   /** NODE_ENV, default 'development' */
   readonly nodeEnv: string;
   /** LOG_LEVEL, default 'log' (one of error, warn, log, debug, verbose) */
@@ -92,6 +95,7 @@ export class AppConfig implements AppConfigValues {
     this.jsonBodyMaxBytes = values.jsonBodyMaxBytes;
     this.searchDefaultLimit = values.searchDefaultLimit;
     this.searchMaxLimit = values.searchMaxLimit;
+    this.importBatchEntities = values.importBatchEntities;
     this.nodeEnv = values.nodeEnv;
     this.logLevel = values.logLevel;
     Object.freeze(this);
@@ -130,6 +134,7 @@ export class AppConfig implements AppConfigValues {
       jsonBodyMaxBytes: r.bytes('JSON_BODY_MAX_BYTES', 50 * MIB),
       searchDefaultLimit: r.integer('SEARCH_DEFAULT_LIMIT', 100, 1, Number.MAX_SAFE_INTEGER),
       searchMaxLimit: r.integer('SEARCH_MAX_LIMIT', 10_000, 1, Number.MAX_SAFE_INTEGER),
+      importBatchEntities: r.integer('IMPORT_BATCH_ENTITIES', 5000, 1, 1_000_000),
       nodeEnv,
       logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     });

@@ -15,9 +15,6 @@ import { ImportMetrics } from './import-metrics';
 import { ImportOptions, startIndex } from './import-request';
 import { ZipSource } from './zip/zip-source';
 
-/** entities (main + referred) per batch: one transaction, a handful of statements */
-export const IMPORT_BATCH_ENTITIES = 5000;
-
 export interface ImportRun {
   zipPath: string;
   options: ImportOptions;
@@ -124,7 +121,7 @@ export class ImportService {
         batch.push(unit);
         batchPositions.push({ position: item.position, guid: item.guid });
         batchEntities += 1 + Object.keys(unit.referredEntities ?? {}).length;
-        if (batchEntities >= IMPORT_BATCH_ENTITIES) await flush();
+        if (batchEntities >= this.config.importBatchEntities) await flush();
       }
       await flush();
       // spec P6: references are resolved once every entity of the archive is known; the rest are dropped
