@@ -28,11 +28,12 @@ export function withSubTypes(defs: Required<AtlasTypesDef>): Required<AtlasTypes
   return { ...emptyTypesDef(), ...defs, entityDefs: defs.entityDefs.map(fill), classificationDefs: defs.classificationDefs.map(fill) };
 }
 
-/** Only the defs named in `names`, in catalogue order (the response of a create / update). */
-export function pickDefs(defs: Required<AtlasTypesDef>, names: ReadonlySet<string>): Required<AtlasTypesDef> {
+/** Only the defs named in `names`, in that order (the response of a create / update follows the request). */
+export function pickDefs(defs: Required<AtlasTypesDef>, names: readonly string[]): Required<AtlasTypesDef> {
+  const rank = new Map(names.map((n, i) => [n, i]));
   const out = emptyTypesDef();
   for (const key of Object.keys(out) as Array<keyof AtlasTypesDef>) {
-    (out[key] as AnyTypeDef[]) = (defs[key] as AnyTypeDef[]).filter((d) => names.has(d.name));
+    (out[key] as AnyTypeDef[]) = (defs[key] as AnyTypeDef[]).filter((d) => rank.has(d.name)).sort((a, b) => rank.get(a.name)! - rank.get(b.name)!);
   }
   return out;
 }

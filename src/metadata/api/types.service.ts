@@ -38,7 +38,7 @@ export class TypesService {
     validateTypesDef(incoming, types, 'create');
     const defs = [...defsWithCategory(incoming)].map(([category, def]) => stripForCreate(def, category));
     const saved = await this.registry.save(defs, [], caller.userName);
-    return pickDefs(withSubTypes(saved.allDefs()), new Set(defs.map((d) => d.name)));
+    return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
   }
 
   /** Atlas's updateAtlasTypeDefs: every def must exist (404 ATLAS-404-00-001) and is replaced as given. */
@@ -51,7 +51,7 @@ export class TypesService {
       return { ...stripForCreate(def, category), createdBy: current.createdBy, createTime: current.createTime } as AnyTypeDef;
     });
     const saved = await this.registry.save([], defs, caller.userName);
-    return pickDefs(withSubTypes(saved.allDefs()), new Set(defs.map((d) => d.name)));
+    return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
   }
 
   /**
