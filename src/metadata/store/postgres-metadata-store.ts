@@ -3,6 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { copyRows } from './copy-rows';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import type {
   AnyTypeDef, AtlasClassification, AtlasEntity, AtlasEntityHeader, AtlasEntityWithExtInfo, AtlasTypesDef, TypeCategory,
@@ -49,6 +51,15 @@ interface RelRow {
   update_time: number;
 }
 
+const ENTITY_COLUMNS = [
+  'guid', 'type_name', 'status', 'attributes', 'created_by', 'updated_by', 'create_time', 'update_time', 'version',
+  'home_id', 'provenance_type', 'is_incomplete', 'custom_attributes', 'labels', 'business_attributes',
+];
+const RELATIONSHIP_COLUMNS = [
+  'guid', 'type_name', 'end1_guid', 'end2_guid', 'end1_attr', 'end2_attr', 'status', 'attributes', 'ordinal',
+  'owner_end', 'propagate_tags', 'created_by', 'create_time', 'update_time',
+];
+
 function relKey(r: Pick<RelRow, 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>): string {
   return `${r.type_name ?? ''}\u0000${r.end1_guid}\u0000${r.end2_guid}\u0000${r.end1_attr ?? ''}`;
 }
@@ -86,8 +97,12 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 @Injectable()
 export class PostgresMetadataStore extends MetadataStore {
-  constructor(private readonly db: DataSource) {
+  /** COPY for rows that cannot exist yet (fresh entities and their links); not on the embedded database */
+  private readonly useCopy: boolean;
+
+  constructor(private readonly db: DataSource, config: AppConfig) {
     super();
+    this.useCopy = !config.isEmbeddedDatabase;
   }
 
   // ---------------------------------------------------------------------------------------------------- types
@@ -252,16 +267,20 @@ export class PostgresMetadataStore extends MetadataStore {
       await m.query(`DELETE FROM entity_unique WHERE guid = ANY($1::text[])`, [rewrittenExisting]);
     }
     if (uniqueRows.length > 0) {
-      await m.query(
-        `INSERT INTO entity_unique (type_name, attr_name, value, guid)
-         SELECT t, a, v, g FROM jsonb_to_recordset($1::jsonb) AS x(t text, a text, v text, g text)`,
-        [JSON.stringify(uniqueRows)],
-      );
+      if (this.useCopy) {
+        await copyRows(m, 'entity_unique', ['type_name', 'attr_name', 'value', 'guid'], uniqueRows.map((r) => [r.t, r.a, r.v, r.g]));
+      } else {
+        await m.query(
+          `INSERT INTO entity_unique (type_name, attr_name, value, guid)
+           SELECT t, a, v, g FROM jsonb_to_recordset($1::jsonb) AS x(t text, a text, v text, g text)`,
+          [JSON.stringify(uniqueRows)],
+        );
+      }
     }
 
     // 8. references
-    const targets = await this.existingGuids(m, toWrite, existing);
-    await this.writeRelationships(m, toWrite, targets, ctx);
+    const { known, preexisting } = await this.existingGuids(m, toWrite, existing);
+    await this.writeRelationships(m, toWrite, known, preexisting, ctx);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
     await this.writeClassifications(m, toWrite);
@@ -498,6 +517,12 @@ export class PostgresMetadataStore extends MetadataStore {
         business_attributes: ctx.mode === 'import' ? n.businessAttributes ?? null : n.businessAttributes ?? ex?.business_attributes ?? null,
       };
     });
+    const fresh = this.useCopy ? rows.filter((r, i) => !toWrite[i].existing) : [];
+    if (fresh.length > 0) {
+      await copyRows(m, 'entity', ENTITY_COLUMNS, fresh.map((r) => ENTITY_COLUMNS.map((c) => r[c as keyof typeof r])));
+    }
+    const upserts = fresh.length > 0 ? rows.filter((r, i) => toWrite[i].existing) : rows;
+    if (upserts.length === 0) return;
     await m.query(
       `INSERT INTO entity (guid, type_name, status, attributes, created_by, updated_by, create_time, update_time, version,
                            home_id, provenance_type, is_incomplete, custom_attributes, labels, business_attributes)
@@ -513,23 +538,27 @@ export class PostgresMetadataStore extends MetadataStore {
          provenance_type = EXCLUDED.provenance_type, is_incomplete = EXCLUDED.is_incomplete,
          custom_attributes = EXCLUDED.custom_attributes, labels = EXCLUDED.labels,
          business_attributes = EXCLUDED.business_attributes, change_seq = nextval('entity_change_seq')`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(upserts)],
     );
   }
 
-  /** Targets that exist in the repository or in this batch. */
-  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<Set<string>> {
+  /** `known`: targets in the repository or in this batch; `preexisting`: entities stored before this batch. */
+  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Set<string>; preexisting: Set<string> }> {
     const known = new Set<string>([...existing.keys(), ...toWrite.map((p) => p.norm.guid)]);
+    const preexisting = new Set<string>(existing.keys());
     const unknown = new Set<string>();
     for (const p of toWrite) for (const r of p.norm.references) if (r.target.guid && !known.has(r.target.guid)) unknown.add(r.target.guid);
     if (unknown.size > 0) {
       const rows: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]]);
-      for (const r of rows) known.add(r.guid);
+      for (const r of rows) {
+        known.add(r.guid);
+        preexisting.add(r.guid);
+      }
     }
-    return known;
+    return { known, preexisting };
   }
 
-  private async writeRelationships(m: EntityManager, toWrite: PendingEntity[], known: Set<string>, ctx: WriteContext): Promise<void> {
+  private async writeRelationships(m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext): Promise<void> {
     const rows = new Map<string, RelRow>();
     const stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }> = [];
     for (const p of toWrite) {
@@ -585,6 +614,14 @@ export class PostgresMetadataStore extends MetadataStore {
       for (const r of list) if (r.guid && keyOf.has(r.guid) && keyOf.get(r.guid) !== relKey(r)) r.guid = '';
     }
     for (const r of list) if (!r.guid) r.guid = randomUUID();
+    // a link can only be stored already when one of its ends was stored before this batch (its writer); the
+    // others are fresh and go in by COPY
+    const fresh = this.useCopy ? list.filter((r) => !preexisting.has(r.end1_guid) && !preexisting.has(r.end2_guid)) : [];
+    if (fresh.length > 0) {
+      await copyRows(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => RELATIONSHIP_COLUMNS.map((c) => r[c as keyof RelRow])));
+    }
+    const upserts = fresh.length > 0 ? list.filter((r) => preexisting.has(r.end1_guid) || preexisting.has(r.end2_guid)) : list;
+    if (upserts.length === 0) return;
     await m.query(
       `INSERT INTO relationship (guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
                                  owner_end, propagate_tags, created_by, create_time, update_time)
@@ -597,7 +634,7 @@ export class PostgresMetadataStore extends MetadataStore {
          status = EXCLUDED.status, attributes = COALESCE(EXCLUDED.attributes, relationship.attributes),
          ordinal = EXCLUDED.ordinal, owner_end = EXCLUDED.owner_end, propagate_tags = EXCLUDED.propagate_tags,
          end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
-      [JSON.stringify(list)],
+      [JSON.stringify(upserts)],
     );
   }
 
