@@ -155,7 +155,7 @@ export class AppConfig implements AppConfigValues {
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, value: string, reason: string) {
-    super(`Invalid setting ${variable}=${JSON.stringify(value)}: ${reason}`);
+    super(value === '' ? `Missing setting ${variable}: ${reason}` : `Invalid setting ${variable}=${JSON.stringify(value)}: ${reason}`);
     this.name = 'ConfigError';
   }
 }

@@ -53,15 +53,20 @@ export class DatabaseConnection {
         logging: ['error'],
       });
     }
+    const where = embedded ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL ${redactUrl(config.databaseUrl!)}`;
     try {
       await dataSource.initialize();
+    } catch (e) {
+      await embedded?.stop().catch(() => undefined);
+      throw new Error(`Cannot connect to the database (${where}): ${(e as Error).message}`, { cause: e });
+    }
+    try {
       await runMigrations(dataSource, config.isEmbeddedDatabase);
     } catch (e) {
       await dataSource.destroy().catch(() => undefined);
       await embedded?.stop().catch(() => undefined);
-      throw e;
+      throw new Error(`Database migration failed (${where}): ${(e as Error).message}`, { cause: e });
     }
-    const where = embedded ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL ${redactUrl(config.databaseUrl!)}`;
     DatabaseConnection.logger.log(`Database ready (${where}) in ${Date.now() - started} ms`);
     return new DatabaseConnection(dataSource, embedded);
   }
