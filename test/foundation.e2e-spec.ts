@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withRawClient } from '../src/database/raw-client';
 import { ADMIN, NON_ADMIN, startTestApp, TestApp } from './helpers/test-app';
 import { ProbeModule } from './helpers/probe.module';
 
@@ -166,6 +167,31 @@ describe('foundation over HTTP on PostgreSQL', () => {
       const tables: Array<{ n: string }> = await t.db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'entity'`);
       expect(tables[0].n).toBe(1);
       expect(t.db.options.synchronize).toBe(false);
+    });
+
+    it('withRawClient lends a pooled pg client, and discards it when the callback fails', async () => {
+      const copied = await withRawClient(t.db, async (c) => (await c.query('SELECT 41 + 1 AS n')).rows[0].n);
+      expect(copied).toBe(42);
+      let brokenPid = 0;
+      await expect(
+        withRawClient(t.db, async (c) => {
+          brokenPid = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          await c.query('BEGIN');
+          throw new Error('COPY went wrong');
+        }),
+      ).rejects.toThrow('COPY went wrong');
+      // the session that was left inside a transaction is closed, not handed to the next user
+      for (let i = 0; i < 20; i++) {
+        const pid = await withRawClient(t.db, async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+        expect(pid).not.toBe(brokenPid);
+      }
+      // the backend exits shortly after its client hangs up
+      let alive = 1;
+      for (let i = 0; i < 100 && alive > 0; i++) {
+        alive = (await t.db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [brokenPid]))[0].n;
+        if (alive > 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(alive).toBe(0);
     });
 
     it('settings reach the app', () => {
