@@ -394,15 +394,18 @@ export class PostgresMetadataStore extends MetadataStore {
       if (!ctx.types.isSubTypeOf(r.type_name, norm.typeName)) continue; // a clash across types fails later as duplicate
       done.add(r.i);
       if (ctx.mode === 'api') {
-        const old = norm.guid;
-        remap[old] = r.guid;
-        for (const n of norms) {
-          if (n.norm.guid === old) n.norm.guid = r.guid;
-          for (const ref of n.norm.references) if (ref.target.guid === old) ref.target.guid = r.guid;
-          for (const c of n.norm.classifications ?? []) if (c.entityGuid === old) c.entityGuid = r.guid;
-        }
+        if (!Object.hasOwn(remap, norm.guid)) remap[norm.guid] = r.guid;
       } else {
         rekeys.push({ old: r.guid, new: norm.guid });
+      }
+    }
+    // one pass over the batch for all re-mapped guids (not one pass per entity: 10,000 updates would be 10^8 steps)
+    if (Object.keys(remap).length > 0) {
+      const to = (g: string | undefined) => (g !== undefined && Object.hasOwn(remap, g) ? remap[g] : g);
+      for (const n of norms) {
+        n.norm.guid = to(n.norm.guid)!;
+        for (const ref of n.norm.references) ref.target.guid = to(ref.target.guid);
+        for (const c of n.norm.classifications ?? []) c.entityGuid = to(c.entityGuid);
       }
     }
     if (rekeys.length > 0) await this.rekey(m, rekeys);
