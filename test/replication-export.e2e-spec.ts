@@ -1,6 +1,10 @@
 // Side effects of an export (spec 3.11, 7.3, 8.3, 9.1) and conformance case 51 on real PostgreSQL.
 // The first block drives ReplicationService.afterExport with the result an export produces; the HTTP case 51
 // block goes through POST /admin/export.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReplicationService } from '../src/atlas-server/replication.service';
 import { hiveModelsDir, importZip, resetRepository } from './helpers/fixtures';
@@ -123,10 +127,6 @@ describe.skip('case 51: POST /admin/export with replicatedTo cl2 (Repo(hive) aft
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
     expect(res.status).toBe(200);
-    const StreamZip = (await import('node-stream-zip')).default;
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-case51-')), 'export.zip');
     fs.writeFileSync(file, res.body as Buffer);
     const zip = new StreamZip.async({ file });

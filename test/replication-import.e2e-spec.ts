@@ -1,6 +1,7 @@
 // Conformance cases 46–50 and 60 (spec 12.5/12.6) and the import side effects of spec 5.9, 5.10, 7, 8.3 on real
 // PostgreSQL: AtlasServer rows, REPL_DETAILS, replicatedFrom stamps, audits, table-replication clean-up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AtlasServerService } from '../src/atlas-server/atlas-server.service';
 import { MetadataStore } from '../src/metadata/store/metadata-store';
 import { TypeRegistry } from '../src/metadata/typesystem/type-registry';
 import { hiveModelsDir, importZip, resetRepository } from './helpers/fixtures';
@@ -105,7 +106,6 @@ describe('replication on import (Repo(hive))', () => {
     it('spec 8.3: a re-import does not duplicate the stamps; stamping changes neither updateTime nor change_seq', async () => {
       const before = await rows(t);
       // stamping alone (no entity write): the server reference is already there, nothing changes
-      const { AtlasServerService } = await import('../src/atlas-server/atlas-server.service');
       const servers = t.app.get(AtlasServerService);
       const cl1 = (await server(t, 'cl1')).body;
       expect(await servers.stampReplicated('replicatedFrom', cl1.guid, [...REPL_TABLES, REPL_DB])).toBe(0);
@@ -227,7 +227,6 @@ describe('replication on import (Repo(hive))', () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ errorCode: 'ATLAS-404-00-009', errorMessage: 'Instance AtlasServer with unique attribute {fullName=cl9} does not exist' });
 
-    const { AtlasServerService } = await import('../src/atlas-server/atlas-server.service');
     const made = await t.app.get(AtlasServerService).getOrCreate('DC$gone', 'admin');
     expect(made).toMatchObject({ name: 'gone', fullName: 'DC$gone', displayName: 'gone' });
     expect((await t.app.get(AtlasServerService).getOrCreate('DC$gone', 'admin')).guid).toBe(made.guid);

@@ -2,7 +2,7 @@
 // entry, replicatedTo / replicatedFrom stamping and the table-replication clean-up. ImportService and ExportService
 // call into this service once their entity work is done (or, for imports, has failed).
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditOperation, NewAuditEntry } from '../audit/export-import-audit-entry';
+import type { NewAuditEntry } from '../audit/export-import-audit-entry';
 import { ExportImportAuditService } from '../audit/export-import-audit.service';
 import { AtlasError, ErrorCode } from '../common/errors';
 import type { AtlasExportResult, AtlasImportRequest, AtlasImportResult, Caller } from '../metadata/model';
@@ -194,7 +194,7 @@ export class ReplicationService {
     const replicatedTo = typeof options.replicatedTo === 'string' && options.replicatedTo !== '' ? options.replicatedTo : undefined;
     const entry: NewAuditEntry = {
       userName: user,
-      operation: 'EXPORT' as AuditOperation,
+      operation: 'EXPORT',
       sourceServerName: this.servers.currentClusterName,
       targetServerName: serverNameOf(replicatedTo),
       startTime: run.startTime,
