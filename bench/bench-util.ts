@@ -82,3 +82,9 @@ export function peakRssMb(pid: number): number {
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

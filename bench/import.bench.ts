@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { auth, createBenchDatabase, fmt, hiveModelsDir, peakRssMb, startServer, withServerClient } from './bench-util';
+import { auth, cpuSeconds, createBenchDatabase, fmt, hiveModelsDir, peakRssMb, startServer, withServerClient } from './bench-util';
 import { writeHiveArchive } from './hive-archive';
 
 async function main(): Promise<void> {
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const server = await startServer({ DATABASE_URL: db.url, MODELS_DIR: hiveModelsDir(), IMPORT_DIR: dir, TEMP_DIR: dir });
   try {
     const rssBefore = peakRssMb(server.proc.pid!);
+    const cpuBefore = cpuSeconds(server.proc.pid!);
     const start = Date.now();
     const res = await fetch(`${server.base}/api/atlas/admin/importfile`, {
       method: 'POST',
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - start) / 1000;
     if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(body)}`);
     const rss = peakRssMb(server.proc.pid!);
+    const cpu = cpuSeconds(server.proc.pid!) - cpuBefore;
     const processed = body.processedEntities.length;
     if (processed !== archive.entities) throw new Error(`processed ${processed} of ${archive.entities}`);
 
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
 
     console.log(`import: ${fmt(processed)} entities in ${seconds.toFixed(2)} s = ${fmt(processed / seconds)} entities/s`);
     console.log(`floor:  COPY of the same ${fmt(processed)} rows into an indexed table: ${floor.toFixed(2)} s (import = ${(seconds / floor).toFixed(1)}x the floor)`);
-    console.log(`server peak RSS: ${rss} MB (${rssBefore} MB after start-up)`);
+    console.log(`server peak RSS: ${rss} MB (${rssBefore} MB after start-up); server CPU ${cpu.toFixed(2)} s`);
   } finally {
     await server.stop();
     await db.drop();

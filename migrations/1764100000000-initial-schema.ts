@@ -84,10 +84,10 @@ export class InitialSchema1764100000000 implements MigrationInterface {
         update_time  bigint NOT NULL,
         version      bigint NOT NULL DEFAULT 0
       )`);
-    await q.query(`CREATE INDEX relationship_end1_idx ON relationship (end1_guid)`);
+    // one instance per (type, ends); plain references also keyed by their attribute. Leading with end1_guid, the
+    // same index serves lookups from end1, so end1 needs no index of its own (one index less to maintain on import)
+    await q.query(`CREATE UNIQUE INDEX relationship_ends_uq ON relationship (end1_guid, end2_guid, COALESCE(type_name, ''), COALESCE(end1_attr, ''))`);
     await q.query(`CREATE INDEX relationship_end2_idx ON relationship (end2_guid)`);
-    // one instance per (type, ends); plain references also keyed by their attribute
-    await q.query(`CREATE UNIQUE INDEX relationship_ends_uq ON relationship (COALESCE(type_name, ''), end1_guid, end2_guid, COALESCE(end1_attr, ''))`);
 
     await q.query(`
       CREATE TABLE classification (

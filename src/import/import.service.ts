@@ -99,31 +99,47 @@ export class ImportService {
       let batch: WriteUnit[] = [];
       let batchPositions: Array<{ position: number; guid: string }> = [];
       let batchEntities = 0;
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const written = await this.store.writeUnits(batch, {
+      // one batch is written while the next is read and parsed: PostgreSQL and Node work side by side. Batches
+      // still commit strictly in order, one at a time, so the resume point is always a whole prefix (spec P11).
+      let inFlight: Promise<void> | undefined;
+      const write = async (units: WriteUnit[], positions: Array<{ position: number; guid: string }>) => {
+        const written = await this.store.writeUnits(units, {
           mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false,
         });
         for (const unit of written.units) metrics.addUnit(unit);
-        const last = batchPositions[batchPositions.length - 1];
+        const last = positions[positions.length - 1];
         resume.lastCommittedPosition = last.position;
         resume.lastCommittedGuid = last.guid;
+      };
+      const flush = async () => {
+        if (inFlight) await inFlight;
+        inFlight = undefined;
+        if (batch.length === 0) return;
+        const pending = write(batch, batchPositions);
+        pending.catch(() => undefined); // observed by the next flush; never an unhandled rejection meanwhile
+        inFlight = pending;
         batch = [];
         batchPositions = [];
         batchEntities = 0;
       };
-      for await (const item of source.entities(first)) {
-        if (!item.value?.entity) {
-          if (item.value === undefined) this.log.warn(`${item.guid}: listed in the export order but not in the archive; skipped`);
-          continue;
+      try {
+        for await (const item of source.entities(first)) {
+          if (!item.value?.entity) {
+            if (item.value === undefined) this.log.warn(`${item.guid}: listed in the export order but not in the archive; skipped`);
+            continue;
+          }
+          const unit = applyTransformsToUnit(transformPlan, item.value) as AtlasEntityWithExtInfo;
+          batch.push(unit);
+          batchPositions.push({ position: item.position, guid: item.guid });
+          batchEntities += 1 + Object.keys(unit.referredEntities ?? {}).length;
+          if (batchEntities >= this.config.importBatchEntities) await flush();
         }
-        const unit = applyTransformsToUnit(transformPlan, item.value) as AtlasEntityWithExtInfo;
-        batch.push(unit);
-        batchPositions.push({ position: item.position, guid: item.guid });
-        batchEntities += 1 + Object.keys(unit.referredEntities ?? {}).length;
-        if (batchEntities >= this.config.importBatchEntities) await flush();
+        await flush(); // writes the last batch
+        await flush(); // waits for it
+      } finally {
+        // a read error must not leave a write running behind the response
+        if (inFlight) await inFlight.catch(() => undefined);
       }
-      await flush();
       // spec P6: references are resolved once every entity of the archive is known; the rest are dropped
       await this.store.dropDanglingReferences();
       await this.store.recomputePropagation();

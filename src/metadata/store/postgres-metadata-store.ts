@@ -633,7 +633,7 @@ export class PostgresMetadataStore extends MetadataStore {
          FROM jsonb_to_recordset($1::jsonb) AS x(guid text, type_name text, end1_guid text, end2_guid text, end1_attr text,
               end2_attr text, status text, attributes jsonb, ordinal int, owner_end smallint, propagate_tags text,
               created_by text, create_time bigint, update_time bigint)
-       ON CONFLICT ((COALESCE(type_name, '')), end1_guid, end2_guid, (COALESCE(end1_attr, ''))) DO UPDATE SET
+       ON CONFLICT (end1_guid, end2_guid, (COALESCE(type_name, '')), (COALESCE(end1_attr, ''))) DO UPDATE SET
          status = EXCLUDED.status, attributes = COALESCE(EXCLUDED.attributes, relationship.attributes),
          ordinal = EXCLUDED.ordinal, owner_end = EXCLUDED.owner_end, propagate_tags = EXCLUDED.propagate_tags,
          end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
