@@ -29,7 +29,7 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
 
 /** Atlas's fs + hive models (test data in ../shared) as a MODELS_DIR, so the catalogue knows hive types. */
 export function hiveModelsDir(): string {
-  const src = path.resolve(REPO_ROOT, '../shared/fixtures/atlas-models/1000-Hadoop');
+  const src = path.resolve(process.env.ATLAS_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared'), 'fixtures/atlas-models/1000-Hadoop');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-models-'));
   for (const f of ['1020-fs_model.json', '1030-hive_model.json']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
   return dir;

@@ -1,10 +1,14 @@
 // CI reads one plain summary line; vitest's own summary is not in a form it recognises.
-import type { Reporter, TestModule } from 'vitest/node';
+// A failed hook (beforeAll) or a file that does not load leaves its tests "skipped": those failures are counted
+// as failed too, so the line never says "0 failed" for a red run.
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     let passed = 0, failed = 0, skipped = 0;
     for (const mod of testModules) {
+      if (mod.errors().length > 0) failed++;
+      for (const suite of mod.children.allSuites()) if (suite.errors().length > 0) failed++;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
@@ -12,6 +16,7 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
+    failed += unhandledErrors.length;
     console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   }
 }
