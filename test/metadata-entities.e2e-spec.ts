@@ -334,6 +334,24 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       );
     });
 
+    it('lineage added later picks up the propagated tag transitively (input -> p1 -> report -> p2 -> summary)', async () => {
+      const res = await t.as(ADMIN).post(`${V2}/entity/bulk`).send({
+        entities: [
+          { typeName: 'hive_table', guid: '-1', attributes: { qualifiedName: qn('sales.summary'), name: 'summary', db: { guid: dbGuid, typeName: 'hive_db' } } },
+          {
+            typeName: 'hive_process', guid: '-2',
+            attributes: {
+              qualifiedName: qn('sales.summary') + ':1', name: 'summarise', startTime: 1, endTime: 2, userName: 'etl', operationType: 'QUERY',
+              queryText: 'insert into summary select * from daily_report', queryPlan: '', queryId: 'q-2',
+              inputs: [{ guid: reportGuid, typeName: 'hive_table' }], outputs: [{ guid: '-1', typeName: 'hive_table' }],
+            },
+          },
+        ],
+      }).expect(200);
+      const summary = (await t.as(ADMIN).get(`${V2}/entity/guid/${res.body.guidAssignments['-1']}`).expect(200)).body.entity as AtlasEntity;
+      expect(summary.classifications).toEqual([expect.objectContaining({ typeName: 'PII', entityGuid: ordersGuid })]);
+    });
+
     it('an unknown classification type is refused', async () => {
       const res = await t.as(ADMIN).post(`${V2}/entity/guid/${ordersGuid}/classifications`).send([{ typeName: 'NoSuchTag' }]).expect(400);
       expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-014', errorMessage: 'Type CLASSIFICATION with name NoSuchTag does not exist' });

@@ -161,6 +161,31 @@ describe('type definitions over /api/atlas/v2/types', () => {
     expect(Number((await t.db.query(`SELECT count(*) AS n FROM type_def WHERE name LIKE 'shop\\_%'`))[0].n)).toBe(3);
   });
 
+  it('DELETE /types/typedef/name/{name} deletes one unused type; unknown ⇒ 404', async () => {
+    await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ structDefs: [{ name: 'shop_unused', attributeDefs: [] }] }).expect(200);
+    await t.as(ADMIN).delete(`${V2}/types/typedef/name/shop_unused`).expect(204);
+    await t.as(ADMIN).get(`${V2}/types/structdef/name/shop_unused`).expect(404);
+    expect((await t.as(ADMIN).delete(`${V2}/types/typedef/name/shop_unused`).expect(404)).body.errorCode).toBe('ATLAS-404-00-001');
+    expect((await t.as(ADMIN).delete(`${V2}/types/typedef/name/shop_order`).expect(409)).body.errorCode).toBe('ATLAS-409-00-002');
+  });
+
+  it('every endpoint is documented in the OpenAPI document with Basic auth', async () => {
+    const doc = (await t.request.get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { tags?: string[]; security?: unknown[]; summary?: string }>> };
+    const ours = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/atlas/v2/'));
+    expect(ours.map(([p]) => p).sort()).toEqual([
+      '/api/atlas/v2/entity', '/api/atlas/v2/entity/bulk', '/api/atlas/v2/entity/guid/{guid}', '/api/atlas/v2/entity/guid/{guid}/classifications',
+      '/api/atlas/v2/entity/uniqueAttribute/type/{typeName}', '/api/atlas/v2/types/typedef/name/{name}', '/api/atlas/v2/types/typedefs',
+      '/api/atlas/v2/types/{kind}/name/{name}',
+    ]);
+    for (const [, ops] of ours) {
+      for (const op of Object.values(ops)) {
+        expect(op.summary).toEqual(expect.any(String));
+        expect(op.security).toEqual(expect.arrayContaining([{ basic: [] }]));
+        expect(op.tags?.[0]).toMatch(/^(types|entity)$/);
+      }
+    }
+  });
+
   it('a classification type with instances cannot be deleted', async () => {
     await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ classificationDefs: [{ name: 'shop_tag', superTypes: [], attributeDefs: [] }] }).expect(200);
     const order = await t.as(ADMIN).get(`${V2}/entity/uniqueAttribute/type/shop_order`).query({ 'attr:qualifiedName': 'order-1' }).expect(200);

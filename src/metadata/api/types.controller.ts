@@ -44,6 +44,14 @@ export class TypesController {
     return this.types.delete(body);
   }
 
+  @Delete('typedef/name/:name')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete one type by name, with the same rules as DELETE /typedefs' })
+  @ApiNoContentResponse()
+  deleteByName(@Param('name') name: string): Promise<void> {
+    return this.types.deleteByName(name);
+  }
+
   @Get(':kind/name/:name')
   @ApiOperation({ summary: 'One type definition by name; `typedef` matches any category (404 ATLAS-404-00-001 when unknown)' })
   @ApiParam({ name: 'kind', enum: Object.keys(TYPEDEF_KINDS) })

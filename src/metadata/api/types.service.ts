@@ -2,7 +2,7 @@
 // views) are pure functions; this service only sequences them with the registry and the store.
 import { Injectable } from '@nestjs/common';
 import { AtlasError, ErrorCode } from '../../common/errors';
-import type { AnyTypeDef, AtlasTypesDef, Caller } from '../model';
+import { TYPES_DEF_LISTS, type AnyTypeDef, type AtlasTypesDef, type Caller } from '../model';
 import { MetadataStore } from '../store/metadata-store';
 import { TypeRegistry } from '../typesystem/type-registry';
 import { defsWithCategory, stripForCreate, validateTypesDef } from '../typesystem/typedef-rules';
@@ -52,6 +52,14 @@ export class TypesService {
     });
     const saved = await this.registry.save([], defs, caller.userName);
     return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
+  }
+
+  /** DELETE /types/typedef/name/{name}: the same rules for one type of any category. */
+  async deleteByName(name: string): Promise<void> {
+    const category = (await this.registry.lookup()).categoryOf(name);
+    const list = TYPES_DEF_LISTS.find(([, c]) => c === category)?.[0];
+    if (!list) throw new AtlasError(ErrorCode.TYPE_NAME_NOT_FOUND, [name]);
+    await this.delete({ [list]: [{ name }] });
   }
 
   /**
