@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseArrayPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ValidationError } from 'class-validator';
 import { CallerInfo } from '../../auth/caller.decorator';
 import { AtlasError, ErrorCode, validationErrorToAtlas } from '../../common/errors';
 import type { AtlasEntitiesWithExtInfo, AtlasEntityWithExtInfo, Caller, EntityMutationResponse } from '../model';
@@ -19,12 +20,12 @@ const UNIQUE_ATTRIBUTE_QUERY = {
 const classificationList = new ParseArrayPipe({
   items: AtlasClassificationDto,
   whitelist: true,
-  exceptionFactory: (e: unknown) => (typeof e === 'string' ? new AtlasError(ErrorCode.INVALID_PARAMETERS, [e]) : validationErrorToAtlas(e as never)),
+  exceptionFactory: (e: unknown) => (typeof e === 'string' ? new AtlasError(ErrorCode.INVALID_PARAMETERS, [e]) : validationErrorToAtlas(e as ValidationError[])),
 });
 
 /** Atlas's EntityREST (spec 10.6), for any authenticated user. */
 @ApiTags('entity')
-@ApiBasicAuth('basic')
+@ApiBasicAuth('basic') // app.factory's BASIC_AUTH_SCHEME (importing it from there would be a require cycle)
 @Controller('api/atlas/v2/entity')
 export class EntityController {
   constructor(private readonly entities: EntityService) {}

@@ -8,7 +8,7 @@ import { TypesService } from './types.service';
 
 /** Atlas's TypesREST (spec 10.6), for any authenticated user. */
 @ApiTags('types')
-@ApiBasicAuth('basic')
+@ApiBasicAuth('basic') // app.factory's BASIC_AUTH_SCHEME (importing it from there would be a require cycle)
 @Controller('api/atlas/v2/types')
 export class TypesController {
   constructor(private readonly types: TypesService) {}
