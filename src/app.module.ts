@@ -6,13 +6,15 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ExportModule } from './export/export.module';
+import { HdfsExportModule } from './hdfs-export/hdfs-export.module';
 import { ImportModule } from './import/import.module';
 import { MetadataApiModule } from './metadata/api/metadata-api.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { OperationLockModule } from './operation-lock/operation-lock.module';
 
 /** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
-const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, MetadataApiModule, ImportModule, AuditModule, AtlasServerModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, MetadataApiModule, ImportModule, ExportModule, HdfsExportModule, AuditModule, AtlasServerModule];
 
 @Module({})
 export class AppModule {
