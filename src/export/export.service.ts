@@ -55,6 +55,7 @@ export class ExportService {
     let failure: unknown;
     try {
       const run = await this.traverse(session, options, items);
+      const traversedAt = Date.now();
       const typesDef = collectTypeClosure(Object.keys(run.summary.entitiesByType), run.summary.classificationNames, types);
       const echo = requestEcho(request, options);
       const resultFor = (): AtlasExportResult =>
@@ -91,6 +92,7 @@ export class ExportService {
         const result = resultFor();
         await sink.addEntry(EXPORT_INFO_ENTRY, JSON.stringify(result));
         await sink.finalize();
+        this.log.debug(`export: ${run.summary.files} files, ${sink.bytesWritten} bytes; traversal ${traversedAt - startedAt} ms, archive ${Date.now() - traversedAt} ms`);
         await session.endSnapshot();
         // the archive is complete; the response ends after the hooks, so they still run under the lock
         await this.afterExport(run, result, request, caller, startedAt);

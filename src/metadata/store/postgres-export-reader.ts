@@ -65,18 +65,25 @@ class PostgresExportSession implements ExportSession {
   ) {}
 
   query: SqlQuery = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const t0 = Date.now();
     const res = await this.client.query(sql, params);
+    if (Date.now() - t0 > 10) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
     return res.rows as T[];
   };
 
   private async exec(sql: string, params: unknown[] = []): Promise<number> {
+    const t0 = Date.now();
     const res = await this.client.query(sql, params);
-    return res.rowCount ?? 0;
+    if (Date.now() - t0 > 10) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
   }
 
   async init(types: TypeLookup): Promise<void> {
     // One snapshot for the traversal and every read: the archive is a consistent picture of the catalogue, and
     // the marker matches it (spec P8). Temporary tables outlive the transaction (after-export work reads them).
+    // Temporary tables have no statistics, so estimates are large and JIT compilation (~250 ms a statement)
+    // would cost more than the statements. Reset on close.
+    await this.exec(`SET jit = off`);
     await this.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
     this.inTransaction = true;
     const [{ marker }] = await this.query<{ marker: string }>(`SELECT COALESCE(max(change_seq), 0)::text AS marker FROM entity`);
@@ -475,6 +482,7 @@ class PostgresExportSession implements ExportSession {
       try {
         if (this.inTransaction) await this.exec('COMMIT');
         await this.exec('DISCARD TEMP');
+        await this.exec('RESET jit');
       } catch (e) {
         error = e;
       }
