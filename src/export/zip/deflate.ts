@@ -34,6 +34,113 @@ export function deflateAsync(data: Buffer, level: number): Promise<Buffer> {
   return new Promise((resolve, reject) => zlib.deflateRaw(data, deflateOptions(data.length, level), (err, out) => (err ? reject(err) : resolve(out))));
 }
 
+// ---- one deflate stream for all small entries ------------------------------------------------------------------
+//
+// Creating a zlib stream per entry (what deflateRawSync and archiver do) is most of an entity's cost: a Transform
+// object, a native state with window and hash table, a 16 KB output buffer, and the garbage of all that. Instead
+// one raw deflate state is kept for the whole archive and every entry ends with Z_FULL_FLUSH: the full flush
+// byte-aligns the output and resets the match state, so nothing after it refers to data before it (zlib.h: "so
+// that decompression can restart from this point"). Appending an empty final block (bits 1,01,0000000 = 03 00)
+// turns each entry's bytes into a complete, independent deflate stream, which every inflater reads (pigz
+// produces independent blocks the same way).
+//
+// Node has no public synchronous API on a persistent stream, so this drives the stream's native handle the way
+// node:zlib's own processChunkSync does (`_handle.writeSync` + `_writeState`). It checks itself at start-up and
+// falls back to deflateRawSync per entry if the internals ever change.
+
+/** An empty final fixed-Huffman block. */
+const FINAL_EMPTY_BLOCK = [0x03, 0x00];
+
+interface ZlibHandle {
+  writeSync(flush: number, input: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number): void;
+}
+
+interface ZlibInternals {
+  _handle?: ZlibHandle | null;
+  _writeState?: Uint32Array;
+}
+
+/** Deflates entries one after another; `deflate()` returns a view valid until the next call. */
+export class EntryDeflater {
+  private stream?: zlib.DeflateRaw;
+  private handle?: ZlibHandle;
+  private state?: Uint32Array;
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+  private failure?: Error;
+
+  constructor(private readonly level: number) {
+    try {
+      this.open();
+      const probe = [Buffer.from('{"entity":{"typeName":"probe","guid":"a"}}'), Buffer.from('{"entity":{"typeName":"probe","guid":"b"}}')];
+      for (const input of probe) {
+        if (!zlib.inflateRawSync(this.deflate(input)).equals(input)) throw new Error('self-test mismatch');
+      }
+      // start the archive's entries from a fresh state
+      this.close();
+      this.open();
+    } catch {
+      this.close();
+    }
+  }
+
+  /** true when entries share one deflate stream (false: deflateRawSync per entry) */
+  get shared(): boolean {
+    return this.handle !== undefined;
+  }
+
+  deflate(input: Buffer): Buffer {
+    if (!this.handle || !this.state) return deflateSync(input, this.level);
+    let inOff = 0;
+    let availIn = input.length;
+    let outLength = 0;
+    for (;;) {
+      if (this.scratch.length - outLength < 1024) this.grow(outLength);
+      const room = this.scratch.length - outLength;
+      this.handle.writeSync(zlib.constants.Z_FULL_FLUSH, input, inOff, availIn, this.scratch, outLength, room);
+      if (this.failure) throw this.failure;
+      const availOut = this.state[0];
+      const availInAfter = this.state[1];
+      outLength += room - availOut;
+      inOff += availIn - availInAfter;
+      availIn = availInAfter;
+      // zlib filled the output: there may be more to come
+      if (availOut !== 0) break;
+    }
+    if (this.scratch.length - outLength < FINAL_EMPTY_BLOCK.length) this.grow(outLength);
+    this.scratch[outLength++] = FINAL_EMPTY_BLOCK[0];
+    this.scratch[outLength++] = FINAL_EMPTY_BLOCK[1];
+    return this.scratch.subarray(0, outLength);
+  }
+
+  close(): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.handle = undefined;
+    this.state = undefined;
+  }
+
+  private open(): void {
+    const stream = zlib.createDeflateRaw({ level: this.level, windowBits: 15, memLevel: 8 });
+    stream.on('error', (err: Error) => {
+      this.failure = err;
+    });
+    const internals = stream as unknown as ZlibInternals;
+    if (!internals._handle || typeof internals._handle.writeSync !== 'function' || !(internals._writeState instanceof Uint32Array)) {
+      stream.close();
+      throw new Error('node:zlib internals not as expected');
+    }
+    this.stream = stream;
+    this.handle = internals._handle;
+    this.state = internals._writeState;
+  }
+
+  private grow(keep: number): void {
+    const bigger = Buffer.allocUnsafe(this.scratch.length * 2);
+    this.scratch.copy(bigger, 0, 0, keep);
+    this.scratch = bigger;
+  }
+}
+
 export interface BatchResult {
   /** the compressed entries, back to back */
   data: Buffer;
@@ -41,56 +148,71 @@ export interface BatchResult {
   crcs: Uint32Array;
 }
 
-/** Compress a batch on the calling thread. */
-export function deflateBatchSync(input: Buffer, sizes: ArrayLike<number>, level: number): BatchResult {
-  const parts: Buffer[] = [];
-  const compressedSizes = new Uint32Array(sizes.length);
-  const crcs = new Uint32Array(sizes.length);
-  let at = 0;
-  for (let i = 0; i < sizes.length; i++) {
-    const slice = input.subarray(at, at + sizes[i]);
-    at += sizes[i];
-    crcs[i] = zlib.crc32(slice);
-    const out = deflateSync(slice, level);
-    compressedSizes[i] = out.length;
-    parts.push(out);
-  }
-  return { data: Buffer.concat(parts), compressedSizes, crcs };
-}
-
-// The worker runs this source (eval: no separate file, so it works alike from dist/ and under vitest).
+// The worker runs this source (eval: no separate file, so it works alike from dist/ and under vitest). It keeps one
+// deflate stream with a full flush per entry, like EntryDeflater, and falls back to deflateRawSync the same way.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
-const cache = new Map();
-function options(size, level) {
-  const windowBits = size <= 2048 ? 11 : size <= 4096 ? 12 : size <= 8192 ? 13 : size <= 16384 ? 14 : 15;
-  const key = windowBits + '/' + level;
-  let o = cache.get(key);
-  if (!o) { o = { level, windowBits, memLevel: windowBits === 15 ? 8 : windowBits - 8, chunkSize: windowBits === 15 ? 65536 : 16384 }; cache.set(key, o); }
-  return o;
+let stream, handle, state, failure, scratch = Buffer.allocUnsafe(65536), level = -1;
+function open(l) {
+  if (stream) stream.close();
+  stream = zlib.createDeflateRaw({ level: l, windowBits: 15, memLevel: 8 });
+  stream.on('error', (err) => { failure = err; });
+  handle = stream._handle; state = stream._writeState;
+  if (!handle || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array)) { stream.close(); stream = handle = state = undefined; }
+  level = l;
+}
+function grow(keep) { const b = Buffer.allocUnsafe(scratch.length * 2); scratch.copy(b, 0, 0, keep); scratch = b; }
+function deflate(input) {
+  if (!handle) return zlib.deflateRawSync(input, { level });
+  let inOff = 0, availIn = input.length, outLength = 0;
+  for (;;) {
+    if (scratch.length - outLength < 1024) grow(outLength);
+    const room = scratch.length - outLength;
+    handle.writeSync(zlib.constants.Z_FULL_FLUSH, input, inOff, availIn, scratch, outLength, room);
+    if (failure) throw failure;
+    const availOut = state[0], availInAfter = state[1];
+    outLength += room - availOut; inOff += availIn - availInAfter; availIn = availInAfter;
+    if (availOut !== 0) break;
+  }
+  if (scratch.length - outLength < 2) grow(outLength);
+  scratch[outLength++] = 0x03; scratch[outLength++] = 0x00;
+  return scratch.subarray(0, outLength);
+}
+function start(l) {
+  open(l);
+  try {
+    for (const probe of ['{"entity":{"guid":"a"}}', '{"entity":{"guid":"b"}}']) {
+      const input = Buffer.from(probe);
+      if (!zlib.inflateRawSync(deflate(input)).equals(input)) throw new Error('self-test mismatch');
+    }
+    open(l);
+  } catch (err) {
+    if (stream) stream.close();
+    stream = handle = state = undefined;
+  }
 }
 parentPort.on('message', (m) => {
   try {
+    if (m.level !== level) start(m.level);
     const input = Buffer.from(m.input.buffer, m.input.byteOffset, m.input.byteLength);
     const n = m.sizes.length;
     const compressedSizes = new Uint32Array(n);
     const crcs = new Uint32Array(n);
-    const outs = new Array(n);
-    let at = 0, total = 0;
+    let data = new Uint8Array(Math.max(1024, input.length + (input.length >> 3) + 64 * n));
+    let at = 0, p = 0;
     for (let i = 0; i < n; i++) {
       const slice = input.subarray(at, at + m.sizes[i]);
       at += m.sizes[i];
       crcs[i] = zlib.crc32(slice);
-      const out = zlib.deflateRawSync(slice, options(slice.length, m.level));
-      outs[i] = out;
+      const out = deflate(slice);
+      if (p + out.length > data.length) { const d = new Uint8Array((p + out.length) * 2); d.set(data.subarray(0, p)); data = d; }
+      data.set(out, p);
+      p += out.length;
       compressedSizes[i] = out.length;
-      total += out.length;
     }
-    const data = new Uint8Array(total);
-    let p = 0;
-    for (const out of outs) { data.set(out, p); p += out.length; }
-    parentPort.postMessage({ id: m.id, data, compressedSizes, crcs }, [data.buffer, compressedSizes.buffer, crcs.buffer]);
+    const result = data.slice(0, p);
+    parentPort.postMessage({ id: m.id, data: result, compressedSizes, crcs }, [result.buffer, compressedSizes.buffer, crcs.buffer]);
   } catch (err) {
     parentPort.postMessage({ id: m.id, error: String(err && err.stack || err) });
   }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import { BatchResult, deflateAsync, DeflateWorkerPool, deflateSync } from './deflate';
+import { BatchResult, deflateAsync, DeflateWorkerPool, EntryDeflater } from './deflate';
 import {
   centralRecordLength,
   dataDescriptor,
@@ -106,6 +106,7 @@ export class ZipSink {
   private spillFd?: number;
   private spilledBytes = 0;
 
+  private readonly deflater: EntryDeflater;
   private readonly pool?: DeflateWorkerPool;
   private readonly maxInflight: number;
   private batchNames: Buffer[] = [];
@@ -125,6 +126,7 @@ export class ZipSink {
     this.endDestination = options.endDestination ?? true;
     this.stage = Buffer.allocUnsafe(this.chunkBytes);
     this.cdChunk = Buffer.allocUnsafe(CD_CHUNK_BYTES);
+    this.deflater = new EntryDeflater(this.level);
     const workers = options.workers ?? 0;
     if (workers > 0) this.pool = new DeflateWorkerPool(workers);
     this.maxInflight = Math.max(2, 2 * workers);
@@ -227,7 +229,8 @@ export class ZipSink {
       if (this.batchBytes >= BATCH_MAX_BYTES || this.batchNames.length >= BATCH_MAX_ENTRIES) this.submitBatch();
       while (this.inflight.length >= this.maxInflight) await this.writeFirstBatch();
     } else {
-      this.writeCompressed(name, zlib.crc32(data), data.length, deflateSync(data, this.level));
+      // the deflater's output is a view into its scratch buffer: writeCompressed copies it before the next call
+      this.writeCompressed(name, zlib.crc32(data), data.length, this.deflater.deflate(data), true);
     }
     await this.drained();
   }
@@ -261,11 +264,12 @@ export class ZipSink {
     await this.drained();
   }
 
-  private writeCompressed(name: Buffer, crc: number, size: number, compressed: Buffer): void {
+  private writeCompressed(name: Buffer, crc: number, size: number, compressed: Buffer, transient = false): void {
     const offset = this.offset;
     const record = { name, flags: FLAG_UTF8, crc, compressedSize: compressed.length, size, offset };
     this.emit(localHeader(record, this.when));
-    this.emit(compressed);
+    // a large transient view would be handed to the destination as is: copy it first
+    this.emit(transient && compressed.length >= this.chunkBytes >> 1 ? Buffer.from(compressed) : compressed);
     this.recordCentral(record);
   }
 
@@ -419,6 +423,7 @@ export class ZipSink {
   }
 
   private async release(): Promise<void> {
+    this.deflater.close();
     this.batchNames = [];
     this.batchData = [];
     this.inflight = [];
