@@ -14,6 +14,8 @@ export interface ExportOutcome {
   caller: Caller;
   /** export start (ms) */
   startTime: number;
+  /** when the archive was complete (ms) */
+  endTime: number;
   /** number of top-level files (the length of atlas-export-order.json); 0 ⇒ nothing was written */
   files: number;
   /** first guid of atlas-export-order.json: the replication key candidate of spec 3.11 b */
@@ -23,7 +25,12 @@ export interface ExportOutcome {
    * temporary view `written.view` (guid text, top boolean, seq bigint) lists every written entity — top-level
    * files (top) and the entities embedded in them. Valid only while the hook runs.
    */
-  written: { view: string; query: SqlQuery };
+  written: {
+    view: string;
+    query: SqlQuery;
+    /** atlas-export-order.json, a page of guids at a time */
+    order(pageSize?: number): AsyncIterable<string[]>;
+  };
 }
 
 export type AfterExportHook = (outcome: ExportOutcome) => Promise<void>;

@@ -135,9 +135,10 @@ export class ExportService {
       options: run.options,
       caller,
       startTime,
+      endTime: Date.now(),
       files: run.summary.files,
       firstGuid: run.summary.firstGuid,
-      written: { view: EXPORT_WRITTEN_VIEW, query: run.session.query },
+      written: { view: EXPORT_WRITTEN_VIEW, query: run.session.query, order: (pageSize?: number) => run.session.order(pageSize) },
     });
   }
 }
