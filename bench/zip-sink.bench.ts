@@ -3,13 +3,16 @@
 // Prints entries/s, MB/s and peak RSS. Numbers and the decision they support: docs/zip-library-choice.md.
 //
 //   npm run build && node dist/bench/zip-sink.bench.js [--entries 100000] [--workers 0] [--level 1]
-//       [--impl own|archiver] [--out /tmp/bench.zip | --out null] [--verify] [--stringify]
+//       [--impl own|archiver] [--out /tmp/bench.zip | --out null] [--verify] [--stringify] [--read [--unzipper]]
+// --read times the import side on the written file: ZipSource.open + entities() in export order (inflate, CRC,
+// JSON.parse of every entity); --unzipper also times unzipper's Open.file on the same file.
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { ZipSink } from '../src/export/zip/zip-sink';
+import { ZipSource } from '../src/import/zip/zip-source';
 
 interface Args {
   entries: number;
@@ -20,10 +23,13 @@ interface Args {
   verify: boolean;
   /** render every entity with JSON.stringify inside the measured loop (adds the serialisation an export pays) */
   stringify: boolean;
+  /** then read the archive back: ZipSource (node-stream-zip + our inflate), optionally unzipper for comparison */
+  read: boolean;
+  unzipper: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { entries: 100_000, workers: 0, level: 1, impl: 'own', out: path.join(os.tmpdir(), 'zip-sink-bench.zip'), verify: false, stringify: false };
+  const args: Args = { entries: 100_000, workers: 0, level: 1, impl: 'own', out: path.join(os.tmpdir(), 'zip-sink-bench.zip'), verify: false, stringify: false, read: false, unzipper: false };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const value = argv[i + 1];
@@ -32,8 +38,8 @@ function parseArgs(argv: string[]): Args {
     else if (key === '--level') args.level = Number(value);
     else if (key === '--impl') args.impl = value === 'archiver' ? 'archiver' : 'own';
     else if (key === '--out') args.out = value;
-    else if (key === '--verify' || key === '--stringify') {
-      args[key === '--verify' ? 'verify' : 'stringify'] = true;
+    else if (key === '--verify' || key === '--stringify' || key === '--read' || key === '--unzipper') {
+      args[key.slice(2) as 'verify' | 'stringify' | 'read' | 'unzipper'] = true;
       continue;
     } else continue;
     i++;
@@ -189,6 +195,36 @@ async function verify(file: string, expected: number): Promise<string> {
   return `verified: ${count} entries readable by node-stream-zip`;
 }
 
+async function readBack(file: string, expected: number): Promise<string> {
+  const limits = { maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: 16 * 1024 ** 3, maxCompressionRatio: 200, maxEntries: 5_000_000 };
+  const started = process.hrtime.bigint();
+  const source = await ZipSource.open(file, limits);
+  const opened = Number(process.hrtime.bigint() - started) / 1e9;
+  let count = 0;
+  for await (const item of source.entities()) if (item.value) count++;
+  await source.close();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (count !== expected) throw new Error(`read ${count} entities, expected ${expected}`);
+  return `read (ZipSource): central directory ${opened.toFixed(2)} s, ${count} entities in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} entities/s (inflate + CRC + JSON.parse)`;
+}
+
+async function readUnzipper(file: string, expected: number): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const unzipper = require('unzipper') as typeof import('unzipper');
+  const started = process.hrtime.bigint();
+  const directory = await unzipper.Open.file(file);
+  const byName = new Map(directory.files.map((f) => [f.path, f]));
+  const order = JSON.parse((await byName.get('atlas-export-order.json')!.buffer()).toString('utf8')) as string[];
+  let count = 0;
+  for (const g of order) {
+    const entry = byName.get(`${g}.json`);
+    if (entry && JSON.parse((await entry.buffer()).toString('utf8'))) count++;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (count !== expected) throw new Error(`unzipper read ${count} entities, expected ${expected}`);
+  return `read (unzipper Open.file): ${count} entities in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} entities/s`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // one entity is ~1.6 KB: report the actual size
@@ -218,6 +254,10 @@ async function main(): Promise<void> {
       (size === undefined ? '' : `, archive ${(size / 1e6).toFixed(1)} MB (${((100 * size) / (args.entries * sample)).toFixed(1)} % of the JSON)`),
   ];
   if (args.verify && size !== undefined) lines.push(await verify(args.out, args.entries));
+  if (args.read && size !== undefined) {
+    lines.push(await readBack(args.out, args.entries));
+    if (args.unzipper) lines.push(await readUnzipper(args.out, args.entries));
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

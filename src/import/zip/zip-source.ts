@@ -5,6 +5,7 @@ import StreamZip from 'node-stream-zip';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasTypesDef } from '../../metadata/model';
 import { TYPES_DEF_LISTS } from '../../metadata/model';
+import { EntryInflater, InflateError } from './entry-inflater';
 import { printableEntryName, unsafeEntryNameReason } from './entry-name';
 import { JsonArrayError, splitJsonArray } from './json-array-splitter';
 
@@ -56,6 +57,8 @@ const WELL_KNOWN = new Set([EXPORT_ORDER_ENTRY, TYPESDEF_ENTRY, EXPORT_INFO_ENTR
 
 /** Entries up to this size (compressed and uncompressed) are read synchronously in one go. */
 const SYNC_READ_MAX_BYTES = 1024 * 1024;
+/** Read-ahead of the synchronous path when entries are read in file order. */
+const READ_AHEAD_BYTES = 512 * 1024;
 /** Read size of the streaming path. */
 const RAW_CHUNK_BYTES = 256 * 1024;
 /** The compression-ratio limit applies to entries larger than this: small entries cannot hurt, and short,
@@ -120,6 +123,9 @@ export class ZipSource {
   private directTypesDef?: EntryInfo;
   private directEntities?: EntryInfo;
   private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly inflater = new EntryInflater();
+  /** the last bytes read by readRange */
+  private window?: { start: number; bytes: Buffer };
 
   private constructor(
     private readonly zip: StreamZip,
@@ -333,6 +339,8 @@ export class ZipSource {
   async close(): Promise<void> {
     if (!this.closing) {
       this.closed = true;
+      this.inflater.close();
+      this.window = undefined;
       this.closing = new Promise<void>((resolve) => this.zip.close(() => resolve()));
     }
     return this.closing;
@@ -443,12 +451,28 @@ export class ZipSource {
     return Buffer.concat(chunks);
   }
 
+  /**
+   * `length` bytes from `position` (fewer at end of file). Entries are usually read in file order (exporters write
+   * them in export order), so a sequential miss reads ahead a whole window; a random one reads just what it needs.
+   */
+  private readRange(position: number, length: number): Buffer {
+    const w = this.window;
+    if (w && position >= w.start && position + length <= w.start + w.bytes.length) {
+      return w.bytes.subarray(position - w.start, position - w.start + length);
+    }
+    const sequential = w !== undefined && position >= w.start && position <= w.start + w.bytes.length + READ_AHEAD_BYTES;
+    const want = Math.min(Math.max(length, sequential ? READ_AHEAD_BYTES : 0), this.fileSize - position);
+    const bytes = Buffer.allocUnsafe(Math.max(want, 0));
+    const got = this.readAt(bytes, position);
+    this.window = { start: position, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
+    return this.window.bytes.subarray(0, Math.min(length, got));
+  }
+
   private readBytesSync(entry: EntryInfo): Buffer {
     // one read for header + data in the common case (local extra fields are short or absent)
-    const guess = Math.min(LOCAL_HEADER_BYTES + 1024 + entry.compressedSize, this.fileSize - entry.offset);
-    const buffer = Buffer.allocUnsafe(Math.max(guess, 0));
-    const got = this.readAt(buffer, entry.offset);
-    const dataOffset = this.dataOffset(entry, buffer.subarray(0, got));
+    const buffer = this.readRange(entry.offset, LOCAL_HEADER_BYTES + 1024 + entry.compressedSize);
+    const got = buffer.length;
+    const dataOffset = this.dataOffset(entry, buffer);
     const start = dataOffset - entry.offset;
     let compressed: Buffer;
     if (start + entry.compressedSize <= got) {
@@ -465,11 +489,9 @@ export class ZipSource {
     } else {
       try {
         // never trust the header: inflating stops one byte past the declared size
-        data = zlib.inflateRawSync(compressed, { maxOutputLength: entry.size + 1 });
+        data = this.inflater.inflate(compressed, entry.size);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw invalidEntry(entry.name, `the data inflates beyond the declared size of ${entry.size} bytes`);
-        }
+        if (err instanceof InflateError && err.kind === 'too-large') throw invalidEntry(entry.name, err.message);
         throw invalidEntry(entry.name, `corrupt compressed data: ${errorMessage(err)}`);
       }
     }
