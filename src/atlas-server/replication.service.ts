@@ -46,8 +46,13 @@ export interface FailedImport {
 export interface CompletedExport {
   /** the export result as written to atlas-export-info.json (request, changeMarker, operationStatus …) */
   result: AtlasExportResult;
-  /** top-level guids in export order */
-  exportOrder: readonly string[];
+  /** number of top-level files written (the length of atlas-export-order.json); 0 ⇒ nothing was written */
+  files: number;
+  /**
+   * atlas-export-order.json a page of guids at a time (an export's order is not held in memory); the first guid
+   * is the replication key candidate of spec 3.11b
+   */
+  order: AsyncIterable<string[]> | Iterable<string[]>;
   caller: Pick<Caller, 'userName'>;
   startTime: number;
   endTime?: number;
@@ -188,7 +193,7 @@ export class ReplicationService {
   async afterExport(run: CompletedExport): Promise<void> {
     const user = run.caller.userName;
     await this.servers.ensureCurrentServer(user);
-    if (run.exportOrder.length === 0) return;
+    if (run.files === 0) return;
 
     const options = (run.result.request?.options ?? {}) as Record<string, unknown>;
     const replicatedTo = typeof options.replicatedTo === 'string' && options.replicatedTo !== '' ? options.replicatedTo : undefined;
@@ -204,10 +209,17 @@ export class ReplicationService {
     if (run.result.operationStatus) entry.operationStatus = run.result.operationStatus;
     await this.audits.record(entry);
 
-    if (replicatedTo && run.result.operationStatus !== 'FAIL' && !isTrue(options.skipUpdateReplicationAttr)) {
-      const key = await this.servers.replicationKeyGuid(run.exportOrder[0]);
-      const server = await this.servers.recordReplication(replicatedTo, key, run.result.changeMarker, user);
-      await this.servers.stampReplicated('replicatedTo', server.guid, [...run.exportOrder]);
+    if (!replicatedTo || run.result.operationStatus === 'FAIL' || isTrue(options.skipUpdateReplicationAttr)) return;
+    const types = await this.registry.lookup();
+    let serverGuid: string | undefined;
+    // one stamping statement per page of the order (spec 8.3: set-based, never per entity)
+    for await (const page of run.order) {
+      if (page.length === 0) continue;
+      if (serverGuid === undefined) {
+        const key = await this.servers.replicationKeyGuid(page[0]);
+        serverGuid = (await this.servers.recordReplication(replicatedTo, key, run.result.changeMarker, user)).guid;
+      }
+      await this.servers.stampReplicated('replicatedTo', serverGuid, page, types);
     }
   }
 }
