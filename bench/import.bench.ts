@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   console.log(`archive: ${fmt(archive.entities)} entities in ${fmt(archive.units)} files, ${(archive.bytes / 1e6).toFixed(1)} MB, written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const db = await createBenchDatabase();
-  const server = await startServer({ DATABASE_URL: db.url, MODELS_DIR: hiveModelsDir(), IMPORT_DIR: dir, TEMP_DIR: dir });
+  const server = await startServer({ DATABASE_URL: db.url, MODELS_DIR: hiveModelsDir(), IMPORT_DIR: dir, TEMP_DIR: dir, ...(process.env.IMPORT_BATCH_ENTITIES ? { IMPORT_BATCH_ENTITIES: process.env.IMPORT_BATCH_ENTITIES } : {}) });
   try {
     const rssBefore = peakRssMb(server.proc.pid!);
     const cpuBefore = cpuSeconds(server.proc.pid!);
