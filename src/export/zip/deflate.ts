@@ -242,7 +242,8 @@ export class DeflateWorkerPool {
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      // a small heap: the worker only holds one batch at a time
+      const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
       worker.on('message', (reply: WorkerReply) => this.onReply(reply));
       worker.on('error', (err) => this.fail(err));
       worker.on('exit', (code) => {

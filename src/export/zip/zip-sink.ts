@@ -40,7 +40,7 @@ export interface ZipSinkOptions {
   workers?: number;
   /** entry timestamp; default: when the sink was created */
   modified?: Date;
-  /** central-directory bytes held in memory before spilling to a temp file; default 16 MiB (~180k entries) */
+  /** central-directory bytes held in memory before spilling to a temp file; default 8 MiB (~90k entries) */
   centralDirectoryMemoryBytes?: number;
   /** folder for the spilled central directory; default os.tmpdir() */
   tempDir?: string;
@@ -121,7 +121,7 @@ export class ZipSink {
     this.level = options.level ?? 1;
     this.when = dosDateTime(options.modified ?? new Date());
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
-    this.cdMemoryLimit = options.centralDirectoryMemoryBytes ?? 16 * 1024 * 1024;
+    this.cdMemoryLimit = options.centralDirectoryMemoryBytes ?? 8 * 1024 * 1024;
     this.tempDir = options.tempDir ?? os.tmpdir();
     this.endDestination = options.endDestination ?? true;
     this.stage = Buffer.allocUnsafe(this.chunkBytes);
