@@ -2,8 +2,9 @@
 // (all {guid}.json entries, then the order, typesdef and info entries), into a file or a discarding stream.
 // Prints entries/s, MB/s and peak RSS. Numbers and the decision they support: docs/zip-library-choice.md.
 //
-//   npm run build && node dist/bench/zip-sink.bench.js [--entries 100000] [--workers 0] [--level 1]
+//   npm run build && node dist/bench/zip-sink.bench.js [--entries 100000] [--workers N (default: the sink's)] [--level 1]
 //       [--impl own|archiver] [--out /tmp/bench.zip | --out null] [--verify] [--stringify] [--read [--unzipper]]
+//       [--referred K]  (K owned entities in each entry's referredEntities, e.g. a table file with its columns)
 // --read times the import side on the written file: ZipSource.open + entities() in export order (inflate, CRC,
 // JSON.parse of every entity); --unzipper also times unzipper's Open.file on the same file.
 import { once } from 'node:events';
@@ -16,26 +17,30 @@ import { ZipSource } from '../src/import/zip/zip-source';
 
 interface Args {
   entries: number;
-  workers: number;
+  /** undefined: the sink's default */
+  workers?: number;
   level: number;
   impl: 'own' | 'archiver';
   out: string;
   verify: boolean;
   /** render every entity with JSON.stringify inside the measured loop (adds the serialisation an export pays) */
   stringify: boolean;
+  /** owned entities carried in each entry's referredEntities (0: one entity per entry) */
+  referred: number;
   /** then read the archive back: ZipSource (node-stream-zip + our inflate), optionally unzipper for comparison */
   read: boolean;
   unzipper: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { entries: 100_000, workers: 0, level: 1, impl: 'own', out: path.join(os.tmpdir(), 'zip-sink-bench.zip'), verify: false, stringify: false, read: false, unzipper: false };
+  const args: Args = { entries: 100_000, workers: undefined, level: 1, impl: 'own', out: path.join(os.tmpdir(), 'zip-sink-bench.zip'), verify: false, stringify: false, read: false, unzipper: false, referred: 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const value = argv[i + 1];
     if (key === '--entries') args.entries = Number(value);
     else if (key === '--workers') args.workers = Number(value);
     else if (key === '--level') args.level = Number(value);
+    else if (key === '--referred') args.referred = Number(value);
     else if (key === '--impl') args.impl = value === 'archiver' ? 'archiver' : 'own';
     else if (key === '--out') args.out = value;
     else if (key === '--verify' || key === '--stringify' || key === '--read' || key === '--unzipper') {
@@ -52,11 +57,24 @@ function guid(i: number): string {
   return `5f0c9a2e-1b7d-4c3e-9a4f-${hex}`;
 }
 
-/** ~1.6 KB of hive_column-like JSON, different for every entry. */
-function entityJson(i: number): string {
+/** ~1.6 KB of hive_column-like JSON, different for every entry; with `referred` > 0 the entry also carries that
+ * many owned entities in referredEntities (Atlas's layout: a table file holds its columns). */
+function entityJson(i: number, referred = 0): string {
+  if (referred > 0) {
+    const top = JSON.parse(entityJson(i)) as { entity: unknown; referredEntities: Record<string, unknown> };
+    for (let k = 1; k <= referred; k++) {
+      const j = 3_000_000_000 + i * 64 + k;
+      top.referredEntities[guid(j)] = (JSON.parse(entityJson(j)) as { entity: unknown }).entity;
+    }
+    return JSON.stringify(top);
+  }
+  return JSON.stringify(entityObject(i));
+}
+
+function entityObject(i: number): unknown {
   const g = guid(i);
   const table = guid(1_000_000_000 + Math.floor(i / 20));
-  return JSON.stringify({
+  return {
     entity: {
       typeName: 'hive_column',
       guid: g,
@@ -82,6 +100,7 @@ function entityJson(i: number): string {
           transient_lastDdlTime: String(1690000000 + (i % 1000)),
         },
         customAttributes: { steward: `team-${i % 13}`, source: 'billing', retention: `${(i % 5) + 1}y` },
+        userDescription: `Amount in the order currency before discounts; nullable for cancelled orders (${i % 11} known gaps in 2019 data).`,
       },
       relationshipAttributes: {
         table: {
@@ -105,7 +124,7 @@ function entityJson(i: number): string {
       proxy: false,
     },
     referredEntities: {},
-  });
+  };
 }
 
 const TEMPLATES = 64;
@@ -115,12 +134,12 @@ let templates: Array<[string, string]> | undefined;
  * The entity JSON of entry i without paying JSON.stringify in the measured loop: one of 64 pre-rendered
  * entities with entry i's guid spliced in (every entry still differs; entries are compressed independently).
  */
-function entityText(i: number, stringify: boolean): string {
-  if (stringify) return entityJson(i);
+function entityText(i: number, stringify: boolean, referred = 0): string {
+  if (stringify) return entityJson(i, referred);
   if (!templates) {
     templates = [];
     for (let t = 0; t < TEMPLATES; t++) {
-      const text = entityJson(t);
+      const text = entityJson(t, referred);
       const at = text.indexOf(guid(t));
       templates.push([text.slice(0, at), text.slice(at + guid(t).length)]);
     }
@@ -153,7 +172,7 @@ function destination(out: string): Writable {
 
 async function runOwn(args: Args, out: Writable): Promise<void> {
   const sink = new ZipSink(out, { workers: args.workers, level: args.level });
-  for (let i = 0; i < args.entries; i++) await sink.addEntry(`${guid(i)}.json`, entityText(i, args.stringify));
+  for (let i = 0; i < args.entries; i++) await sink.addEntry(`${guid(i)}.json`, entityText(i, args.stringify, args.referred));
   await sink.addEntryStream('atlas-export-order.json', orderChunks(args.entries));
   await sink.addEntry('atlas-typesdef.json', '{"enumDefs":[],"structDefs":[],"classificationDefs":[],"entityDefs":[],"relationshipDefs":[],"businessMetadataDefs":[]}');
   await sink.addEntry('atlas-export-info.json', '{"operationStatus":"SUCCESS"}');
@@ -168,7 +187,7 @@ async function runArchiver(args: Args, out: Writable): Promise<void> {
   archive.pipe(out);
   for (let i = 0; i < args.entries; i++) {
     const entered = once(archive, 'entry');
-    archive.append(entityText(i, args.stringify), { name: `${guid(i)}.json` });
+    archive.append(entityText(i, args.stringify, args.referred), { name: `${guid(i)}.json` });
     await entered;
   }
   let order = '';
@@ -205,7 +224,7 @@ async function readBack(file: string, expected: number): Promise<string> {
   await source.close();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (count !== expected) throw new Error(`read ${count} entities, expected ${expected}`);
-  return `read (ZipSource): central directory ${opened.toFixed(2)} s, ${count} entities in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} entities/s (inflate + CRC + JSON.parse)`;
+  return `read (ZipSource): central directory ${opened.toFixed(2)} s, ${count} entity files in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} files/s (inflate + CRC + JSON.parse)`;
 }
 
 async function readUnzipper(file: string, expected: number): Promise<string> {
@@ -228,7 +247,7 @@ async function readUnzipper(file: string, expected: number): Promise<string> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // one entity is ~1.6 KB: report the actual size
-  const sample = Buffer.byteLength(entityText(12345, false));
+  const sample = Buffer.byteLength(entityText(12345, false, args.referred));
   const out = destination(args.out);
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
@@ -247,8 +266,10 @@ async function main(): Promise<void> {
   const size = args.out === 'null' ? undefined : fs.statSync(args.out).size;
   const mb = (args.entries * sample) / 1e6;
   const lines = [
-    `impl=${args.impl} workers=${args.workers} level=${args.level} entries=${args.entries} entity≈${sample} B stringify=${args.stringify} out=${args.out}`,
-    `time ${seconds.toFixed(2)} s, ${Math.round(args.entries / seconds)} entries/s, ${(mb / seconds).toFixed(1)} MB/s of JSON; ` +
+    `impl=${args.impl} workers=${args.workers ?? 'default'} level=${args.level} entries=${args.entries} referred=${args.referred} entry≈${sample} B stringify=${args.stringify} out=${args.out}`,
+    `time ${seconds.toFixed(2)} s, ${Math.round(args.entries / seconds)} entries/s` +
+      (args.referred > 0 ? ` = ${Math.round((args.entries * (1 + args.referred)) / seconds)} entities/s` : '') +
+      `, ${(mb / seconds).toFixed(1)} MB/s of JSON; ` +
       `CPU ${cpuSeconds.toFixed(2)} s (${Math.round(args.entries / cpuSeconds)} entries per CPU-second, all threads), load average ${os.loadavg()[0].toFixed(1)}`,
     `peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (at start ${(rssBefore / 1024 / 1024).toFixed(0)} MB)` +
       (size === undefined ? '' : `, archive ${(size / 1e6).toFixed(1)} MB (${((100 * size) / (args.entries * sample)).toFixed(1)} % of the JSON)`),

@@ -120,9 +120,12 @@ describe('ZipSink', () => {
   });
 
   it('deflate worker threads produce the same bytes as the calling thread', async () => {
-    const inThread = fs.readFileSync(await writeExport(1500));
-    const withWorkers = fs.readFileSync(await writeExport(1500, { workers: 2 }));
+    const inThread = fs.readFileSync(await writeExport(1500, { workers: 0 }));
+    // workers from the first entry, and workers taking over after 1,000 entries (the default threshold)
+    const withWorkers = fs.readFileSync(await writeExport(1500, { workers: 2, workerThresholdEntries: 0 }));
+    const takingOver = fs.readFileSync(await writeExport(1500, { workers: 1 }));
     expect(withWorkers.equals(inThread)).toBe(true);
+    expect(takingOver.equals(inThread)).toBe(true);
   });
 
   it('large entries and long streams (beyond the staging buffer) round-trip', async () => {
@@ -192,7 +195,7 @@ describe('ZipSink', () => {
 
   it('abort() destroys the destination; later calls fail', async () => {
     const out = fs.createWriteStream(tmpPath());
-    const sink = new ZipSink(out, { workers: 1 });
+    const sink = new ZipSink(out, { workers: 1, workerThresholdEntries: 0 });
     await sink.addEntry('a.json', '{}');
     await sink.abort(new Error('database went away'));
     expect(out.destroyed).toBe(true);

@@ -36,8 +36,13 @@ import {
 export interface ZipSinkOptions {
   /** deflate level 0-9; default 1 (JSON entities: 2 % larger than level 6, ~25 % less CPU) */
   level?: number;
-  /** deflate worker threads; 0 (default) deflates on the calling thread */
+  /**
+   * deflate worker threads, started once the archive passes `workerThresholdEntries` entries (small archives never
+   * pay for a thread); default 1 when the machine has 2 or more CPUs, else 0 (deflate on the calling thread)
+   */
   workers?: number;
+  /** entries written on the calling thread before the workers take over; default 1,000 */
+  workerThresholdEntries?: number;
   /** entry timestamp; default: when the sink was created */
   modified?: Date;
   /** central-directory bytes held in memory before spilling to a temp file; default 8 MiB (~90k entries) */
@@ -107,7 +112,9 @@ export class ZipSink {
   private spilledBytes = 0;
 
   private readonly deflater: EntryDeflater;
-  private readonly pool?: DeflateWorkerPool;
+  private pool?: DeflateWorkerPool;
+  private readonly workers: number;
+  private readonly workerThreshold: number;
   private readonly maxInflight: number;
   private batchNames: Buffer[] = [];
   private batchData: Buffer[] = [];
@@ -127,9 +134,9 @@ export class ZipSink {
     this.stage = Buffer.allocUnsafe(this.chunkBytes);
     this.cdChunk = Buffer.allocUnsafe(CD_CHUNK_BYTES);
     this.deflater = new EntryDeflater(this.level);
-    const workers = options.workers ?? 0;
-    if (workers > 0) this.pool = new DeflateWorkerPool(workers);
-    this.maxInflight = Math.max(2, 2 * workers);
+    this.workers = options.workers ?? (os.availableParallelism() >= 2 ? 1 : 0);
+    this.workerThreshold = options.workerThresholdEntries ?? 1000;
+    this.maxInflight = Math.max(2, 2 * this.workers);
     // stay subscribed: a destination error must never go unhandled, and a client that goes away ends the export
     out.on('error', (err: Error) => this.fail(err));
     out.on('close', () => {
@@ -222,7 +229,7 @@ export class ZipSink {
       await this.flushBatches();
       const crc = zlib.crc32(data);
       this.writeCompressed(name, crc, data.length, await deflateAsync(data, this.level));
-    } else if (this.pool) {
+    } else if (this.usePool()) {
       this.batchNames.push(name);
       this.batchData.push(data);
       this.batchBytes += data.length;
@@ -271,6 +278,15 @@ export class ZipSink {
     // a large transient view would be handed to the destination as is: copy it first
     this.emit(transient && compressed.length >= this.chunkBytes >> 1 ? Buffer.from(compressed) : compressed);
     this.recordCentral(record);
+  }
+
+  /** Whether small entries go to the workers; starts them once the archive is large enough to be worth it. */
+  private usePool(): boolean {
+    if (this.pool) return true;
+    if (this.workers === 0 || this.count < this.workerThreshold || this.failure) return false;
+    // same bytes either way (deflate.spec.ts): switching in the middle of an archive is invisible
+    this.pool = new DeflateWorkerPool(this.workers);
+    return true;
   }
 
   private submitBatch(): void {
