@@ -102,11 +102,13 @@ export class ImportService {
       // one batch is written while the next is read and parsed: PostgreSQL and Node work side by side. Batches
       // still commit strictly in order, one at a time, so the resume point is always a whole prefix (spec P11).
       let inFlight: Promise<void> | undefined;
+      const unresolved = new Set<string>();
       const write = async (units: WriteUnit[], positions: Array<{ position: number; guid: string }>) => {
         const written = await this.store.writeUnits(units, {
           mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false,
         });
         for (const unit of written.units) metrics.addUnit(unit);
+        for (const g of written.unresolvedTargets) unresolved.add(g);
         const last = positions[positions.length - 1];
         resume.lastCommittedPosition = last.position;
         resume.lastCommittedGuid = last.guid;
@@ -141,7 +143,7 @@ export class ImportService {
         if (inFlight) await inFlight.catch(() => undefined);
       }
       // spec P6: references are resolved once every entity of the archive is known; the rest are dropped
-      await this.store.dropDanglingReferences();
+      await this.store.dropDanglingReferences(unresolved);
       await this.store.recomputePropagation();
 
       const result: AtlasImportResult = {

@@ -37,6 +37,8 @@ export interface WriteResult {
   units: UnitReport[];
   /** placeholder (negative / missing) guid -> assigned guid */
   guidAssignments: Record<string, string>;
+  /** import: referenced guids that did not exist yet (spec P6); pass them to dropDanglingReferences at the end */
+  unresolvedTargets: string[];
 }
 
 export interface ReadOptions {
@@ -64,8 +66,8 @@ export abstract class MetadataStore {
   abstract addClassifications(guid: string, classifications: AtlasClassification[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<void>;
   /** spec 10.5: recompute propagated classifications */
   abstract recomputePropagation(): Promise<void>;
-  /** spec P6: after an import, drop references whose target never arrived */
-  abstract dropDanglingReferences(): Promise<number>;
+  /** spec P6: after an import, drop the references to those of `targets` that never arrived */
+  abstract dropDanglingReferences(targets: Iterable<string>): Promise<number>;
   /** current value of the change sequence (spec P8) */
   abstract currentChangeMarker(): Promise<number>;
 }

@@ -203,18 +203,20 @@ export class PostgresMetadataStore extends MetadataStore {
     return this.db.transaction(async (m) => {
       // per call, never on the (singleton) store: concurrent requests must not see each other's re-mapping
       const remap: Record<string, string> = {};
-      const result = await this.writeNormalized(m, norms, ctx, remap);
+      const unresolved = new Set<string>();
+      const result = await this.writeNormalized(m, norms, ctx, remap, unresolved);
       // a placeholder whose entity turned out to exist (api: matched by unique attributes) maps to that entity
       const assignments: Record<string, string> = {};
       const assigned = new Set(Object.values(guidAssignments));
       for (const [placeholder, guid] of Object.entries(guidAssignments)) assignments[placeholder] = remap[guid] ?? guid;
       for (const [given, guid] of Object.entries(remap)) if (!assigned.has(given)) assignments[given] = guid;
-      return { units: result, guidAssignments: assignments };
+      return { units: result, guidAssignments: assignments, unresolvedTargets: [...unresolved] };
     });
   }
 
   private async writeNormalized(
     m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, ctx: WriteContext, remap: Record<string, string>,
+    unresolved: Set<string>,
   ): Promise<UnitReport[]> {
     const reports: UnitReport[] = [];
     const unitCount = norms.reduce((n, x) => Math.max(n, x.unit + 1), 0);
@@ -225,8 +227,8 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 4. identity: existing rows by guid; api placeholders and import collisions by unique attributes
     let existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
-    await this.resolveIdentity(m, norms, existing, ctx, remap);
-    existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
+    const identity = await this.resolveIdentity(m, norms, existing, ctx, remap);
+    if (identity.changed) existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
 
     // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
     const lastIndex = new Map<string, number>();
@@ -258,7 +260,8 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 6. uniqueness (spec 5.7.3, 10.3): checked before writing so a violation changes nothing
     const uniqueRows = this.uniqueRows(toWrite, ctx.types);
-    await this.checkUniqueCollisions(m, uniqueRows, toWrite);
+    // entities whose every unique value resolveIdentity just probed without a hit cannot clash with stored rows
+    await this.checkUniqueCollisions(m, uniqueRows, toWrite, identity.probedClean);
 
     // 7. entity rows
     await this.upsertEntities(m, toWrite, ctx);
@@ -280,7 +283,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 8. references
     const { known, preexisting } = await this.existingGuids(m, toWrite, existing);
-    await this.writeRelationships(m, toWrite, known, preexisting, ctx);
+    await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
     await this.writeClassifications(m, toWrite);
@@ -367,7 +370,7 @@ export class PostgresMetadataStore extends MetadataStore {
   private async resolveIdentity(
     m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, existing: Map<string, ExistingRow>, ctx: WriteContext,
     remap: Record<string, string>,
-  ): Promise<void> {
+  ): Promise<{ changed: boolean; probedClean: Set<string> }> {
     const probes: Array<{ i: number; t: string; a: string; v: string }> = [];
     norms.forEach(({ norm }, i) => {
       if (existing.has(norm.guid) || norm.status === 'DELETED') return;
@@ -377,7 +380,7 @@ export class PostgresMetadataStore extends MetadataStore {
         if (v !== undefined) probes.push({ i, t: decl, a, v });
       }
     });
-    if (probes.length === 0) return;
+    if (probes.length === 0) return { changed: false, probedClean: new Set() };
     const rows: Array<{ i: number; guid: string; type_name: string }> = await m.query(
       `SELECT k.i, u.guid, e.type_name
          FROM jsonb_to_recordset($1::jsonb) AS k(i int, t text, a text, v text)
@@ -409,6 +412,10 @@ export class PostgresMetadataStore extends MetadataStore {
       }
     }
     if (rekeys.length > 0) await this.rekey(m, rekeys);
+    const hit = new Set(rows.map((r) => r.i));
+    const probedClean = new Set<string>();
+    for (const pr of probes) if (!hit.has(pr.i)) probedClean.add(norms[pr.i].norm.guid);
+    return { changed: rekeys.length > 0 || Object.keys(remap).length > 0, probedClean };
   }
 
   private async rekey(m: EntityManager, pairs: Array<{ old: string; new: string }>): Promise<void> {
@@ -474,7 +481,9 @@ export class PostgresMetadataStore extends MetadataStore {
     return rows;
   }
 
-  private async checkUniqueCollisions(m: EntityManager, rows: Array<{ t: string; a: string; v: string; g: string }>, toWrite: PendingEntity[]): Promise<void> {
+  private async checkUniqueCollisions(
+    m: EntityManager, rows: Array<{ t: string; a: string; v: string; g: string }>, toWrite: PendingEntity[], probedClean: Set<string>,
+  ): Promise<void> {
     const typeOf = new Map(toWrite.map((p) => [p.norm.guid, p.norm.typeName]));
     const inBatch = new Map<string, string>();
     for (const r of rows) {
@@ -483,13 +492,14 @@ export class PostgresMetadataStore extends MetadataStore {
       if (other && other !== r.g) throw new AtlasError(ErrorCode.INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE, [r.a, r.v, typeOf.get(r.g)]);
       inBatch.set(k, r.g);
     }
-    if (rows.length === 0) return;
+    const unchecked = rows.filter((r) => !probedClean.has(r.g));
+    if (unchecked.length === 0) return;
     const clashes: Array<{ t: string; a: string; v: string; g: string }> = await m.query(
       `SELECT k.t, k.a, k.v, k.g FROM jsonb_to_recordset($1::jsonb) AS k(t text, a text, v text, g text)
          JOIN entity_unique u ON u.type_name = k.t AND u.attr_name = k.a AND u.value = k.v
         WHERE u.guid <> k.g AND NOT (u.guid = ANY($2::text[]))
         LIMIT 1`,
-      [JSON.stringify(rows), toWrite.filter((p) => p.existing).map((p) => p.norm.guid)],
+      [JSON.stringify(unchecked), toWrite.filter((p) => p.existing).map((p) => p.norm.guid)],
     );
     if (clashes.length > 0) {
       const c = clashes[0];
@@ -561,7 +571,9 @@ export class PostgresMetadataStore extends MetadataStore {
     return { known, preexisting };
   }
 
-  private async writeRelationships(m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext): Promise<void> {
+  private async writeRelationships(
+    m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
+  ): Promise<void> {
     const rows = new Map<string, RelRow>();
     const stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }> = [];
     for (const p of toWrite) {
@@ -575,6 +587,7 @@ export class PostgresMetadataStore extends MetadataStore {
           throw new AtlasError(ErrorCode.INVALID_OBJECT_ID, [`${ref.target.typeName ?? ''}:${target} (${p.norm.typeName}.${ref.attr})`]);
         }
         // import: a reference to an entity later in the archive is kept (spec P6); dangling ones are dropped at the end
+        if (!known.has(target)) unresolved.add(target);
         const list = byAttr.get(`${ref.relationshipType ?? ''}\u0000${ref.attr}`) ?? [];
         list.push(target);
         byAttr.set(`${ref.relationshipType ?? ''}\u0000${ref.attr}`, list);
@@ -769,14 +782,22 @@ export class PostgresMetadataStore extends MetadataStore {
     });
   }
 
-  async dropDanglingReferences(): Promise<number> {
-    const rows = returnedRows(await this.db.query(
-      `DELETE FROM relationship r
-        WHERE NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end1_guid)
-           OR NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end2_guid)
-       RETURNING 1`,
-    ));
-    return rows.length;
+  async dropDanglingReferences(targets: Iterable<string>): Promise<number> {
+    const guids = [...targets];
+    if (guids.length === 0) return 0;
+    let dropped = 0;
+    for (let i = 0; i < guids.length; i += 10_000) {
+      const chunk = guids.slice(i, i + 10_000);
+      const rows = returnedRows(await this.db.query(
+        `DELETE FROM relationship r
+          WHERE (r.end2_guid = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end2_guid))
+             OR (r.end1_guid = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM entity e WHERE e.guid = r.end1_guid))
+         RETURNING 1`,
+        [chunk],
+      ));
+      dropped += rows.length;
+    }
+    return dropped;
   }
 
   async currentChangeMarker(): Promise<number> {
