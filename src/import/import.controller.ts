@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import * as fs from 'node:fs/promises';
 import { AdminOnly, CallerInfo } from '../auth';
 import { AtlasError, ErrorCode } from '../common/errors';
@@ -26,14 +27,19 @@ export class ImportController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['data'], properties: { data: { type: 'string', format: 'binary' }, request: { type: 'string', example: '{"options":{"replicatedFrom":"cl1"}}' } } } })
   @ApiOkResponse({ description: 'AtlasImportResult' })
-  async import(@UploadedFiles() files: UploadedParts, @Body() body: Record<string, unknown>, @CallerInfo() caller: Caller): Promise<AtlasImportResult> {
+  async import(
+    @UploadedFiles() files: UploadedParts,
+    @Body() body: Record<string, unknown>,
+    @CallerInfo() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AtlasImportResult> {
     const data = files?.data?.[0];
     const requestFile = files?.request?.[0];
     try {
       if (!data) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['data: the multipart part with the ZIP is missing']);
       const requestText = requestFile ? await fs.readFile(requestFile.path, 'utf8') : body?.request;
       const options = parseImportRequest(requestText);
-      return await this.imports.run({ zipPath: data.path, options, caller, endpoint: 'import' });
+      return await this.imports.run({ zipPath: data.path, options, caller, endpoint: 'import', signal: disconnectSignal(res) });
     } finally {
       // the spooled upload never outlives the request
       await Promise.all([data, requestFile].filter((f) => f).map((f) => fs.rm(f!.path, { force: true })));
@@ -47,9 +53,22 @@ export class ImportController {
   @ApiOperation({ summary: 'Import a ZIP from the server folder IMPORT_DIR (body: AtlasImportRequest with options.fileName)' })
   @ApiBody({ schema: { type: 'object', example: { options: { fileName: 'stocks.zip', replicatedFrom: 'cl1' } } } })
   @ApiOkResponse({ description: 'AtlasImportResult' })
-  async importFile(@Body() body: unknown, @CallerInfo() caller: Caller): Promise<AtlasImportResult> {
+  async importFile(@Body() body: unknown, @CallerInfo() caller: Caller, @Res({ passthrough: true }) res: Response): Promise<AtlasImportResult> {
     const options = parseImportRequest(body);
     const zipPath = this.imports.resolveImportFile(options.fileName);
-    return this.imports.run({ zipPath, options, caller, endpoint: 'importfile' });
+    return this.imports.run({ zipPath, options, caller, endpoint: 'importfile', signal: disconnectSignal(res) });
   }
+}
+
+/**
+ * Aborted when the client goes away before the response is sent. The operation lock is released at that moment
+ * (spec P1), so the import stops at its next batch boundary instead of running on unlocked; what was committed
+ * stays whole and the audit records where to resume (P9, P11).
+ */
+function disconnectSignal(res: Response): AbortSignal {
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  return abort.signal;
 }

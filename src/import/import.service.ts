@@ -20,6 +20,8 @@ export interface ImportRun {
   options: ImportOptions;
   caller: Caller;
   endpoint: 'import' | 'importfile';
+  /** aborted when the client disconnects: the import stops at the next batch boundary */
+  signal?: AbortSignal;
 }
 
 /** Where a failed import stopped (spec P9): resume with startPosition = lastCommittedPosition. */
@@ -116,6 +118,7 @@ export class ImportService {
       const flush = async () => {
         if (inFlight) await inFlight;
         inFlight = undefined;
+        if (req.signal?.aborted) throw new AtlasError(ErrorCode.BAD_REQUEST, ['the client disconnected: import stopped at a batch boundary']);
         if (batch.length === 0) return;
         const pending = write(batch, batchPositions);
         pending.catch(() => undefined); // observed by the next flush; never an unhandled rejection meanwhile
