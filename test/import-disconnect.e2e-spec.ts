@@ -60,3 +60,30 @@ describe('client disconnect during an import', () => {
     expect(total).toBe(20_000);
   });
 });
+
+describe('a large import', () => {
+  let t: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-large-'));
+    await writeHiveArchive(path.join(dir, 'large.zip'), 25_000);
+    t = await startTestApp({ MODELS_DIR: hiveModelsDir(), IMPORT_DIR: dir, IMPORT_BATCH_ENTITIES: '2000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams processedEntities past the inline limit: every guid once, as in the database', async () => {
+    const res = await t.as(ADMIN).post('/api/atlas/admin/importfile').send({ options: { fileName: 'large.zip' } });
+    expect(res.status).toBe(200);
+    expect(res.body.operationStatus).toBe('SUCCESS');
+    const processed: string[] = res.body.processedEntities;
+    expect(processed).toHaveLength(25_000);
+    expect(new Set(processed).size).toBe(25_000);
+    const rows: Array<{ guid: string }> = await t.db.query(`SELECT guid FROM entity WHERE type_name LIKE 'hive_%'`);
+    expect(new Set(rows.map((r) => r.guid))).toEqual(new Set(processed));
+    const created = Object.entries(res.body.metrics).filter(([k]) => k.endsWith(':created')).reduce((n, [, v]) => n + (v as number), 0);
+    expect(created).toBe(25_000);
+  });
+});

@@ -5,10 +5,10 @@ import type { Response } from 'express';
 import * as fs from 'node:fs/promises';
 import { AdminOnly, CallerInfo } from '../auth';
 import { AtlasError, ErrorCode } from '../common/errors';
-import type { AtlasImportResult, Caller } from '../metadata/model';
+import type { Caller } from '../metadata/model';
 import { ExclusiveOperation } from '../operation-lock';
 import { parseImportRequest } from './import-request';
-import { ImportService } from './import.service';
+import { ImportOutcome, ImportService } from './import.service';
 
 type UploadedParts = { data?: Express.Multer.File[]; request?: Express.Multer.File[] };
 
@@ -31,15 +31,15 @@ export class ImportController {
     @UploadedFiles() files: UploadedParts,
     @Body() body: Record<string, unknown>,
     @CallerInfo() caller: Caller,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<AtlasImportResult> {
+    @Res() res: Response,
+  ): Promise<void> {
     const data = files?.data?.[0];
     const requestFile = files?.request?.[0];
     try {
       if (!data) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['data: the multipart part with the ZIP is missing']);
       const requestText = requestFile ? await fs.readFile(requestFile.path, 'utf8') : body?.request;
       const options = parseImportRequest(requestText);
-      return await this.imports.run({ zipPath: data.path, options, caller, endpoint: 'import', signal: disconnectSignal(res) });
+      await sendOutcome(res, await this.imports.run({ zipPath: data.path, options, caller, endpoint: 'import', signal: disconnectSignal(res) }));
     } finally {
       // the spooled upload never outlives the request
       await Promise.all([data, requestFile].filter((f) => f).map((f) => fs.rm(f!.path, { force: true })));
@@ -53,10 +53,10 @@ export class ImportController {
   @ApiOperation({ summary: 'Import a ZIP from the server folder IMPORT_DIR (body: AtlasImportRequest with options.fileName)' })
   @ApiBody({ schema: { type: 'object', example: { options: { fileName: 'stocks.zip', replicatedFrom: 'cl1' } } } })
   @ApiOkResponse({ description: 'AtlasImportResult' })
-  async importFile(@Body() body: unknown, @CallerInfo() caller: Caller, @Res({ passthrough: true }) res: Response): Promise<AtlasImportResult> {
+  async importFile(@Body() body: unknown, @CallerInfo() caller: Caller, @Res() res: Response): Promise<void> {
     const options = parseImportRequest(body);
     const zipPath = this.imports.resolveImportFile(options.fileName);
-    return this.imports.run({ zipPath, options, caller, endpoint: 'importfile', signal: disconnectSignal(res) });
+    await sendOutcome(res, await this.imports.run({ zipPath, options, caller, endpoint: 'importfile', signal: disconnectSignal(res) }));
   }
 }
 
@@ -71,4 +71,23 @@ function disconnectSignal(res: Response): AbortSignal {
     if (!res.writableFinished) abort.abort();
   });
   return abort.signal;
+}
+
+/** 200 with the AtlasImportResult; a large import's processedEntities are written page by page. */
+async function sendOutcome(res: Response, outcome: ImportOutcome): Promise<void> {
+  res.status(200).type('application/json; charset=UTF-8');
+  if (!outcome.processedPages) {
+    res.send(JSON.stringify(outcome.result));
+    return;
+  }
+  const { processedEntities: _, ...rest } = outcome.result;
+  const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((r) => res.once('drain', () => r())));
+  await write(`${JSON.stringify(rest).slice(0, -1)},"processedEntities":[`);
+  let first = true;
+  for await (const page of outcome.processedPages) {
+    const text = page.map((g) => JSON.stringify(g)).join(',');
+    await write(first ? text : `,${text}`);
+    first = false;
+  }
+  res.end(']}');
 }

@@ -31,6 +31,12 @@ export interface UnitReport {
   updated: AtlasEntityHeader[];
   deleted: AtlasEntityHeader[];
   unchanged: AtlasEntityHeader[];
+  /**
+   * import: entities this same import already wrote in an earlier batch (their update_time is the import's `now`);
+   * written again but not reported again (spec 5.7.9: a guid counts once). Lets the importer count without
+   * remembering every guid.
+   */
+  repeated?: AtlasEntityHeader[];
 }
 
 export interface WriteResult {
@@ -70,4 +76,9 @@ export abstract class MetadataStore {
   abstract dropDanglingReferences(targets: Iterable<string>): Promise<number>;
   /** current value of the change sequence (spec P8) */
   abstract currentChangeMarker(): Promise<number>;
+  /**
+   * Guids written by one import: change_seq past `marker` (taken when the import started) with the import's
+   * `now` and user. Pages in change order, so a million guids never sit in memory at once.
+   */
+  abstract writtenByImport(marker: number, now: number, user: string, pageSize?: number): AsyncIterable<string[]>;
 }

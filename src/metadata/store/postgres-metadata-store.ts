@@ -246,12 +246,14 @@ export class PostgresMetadataStore extends MetadataStore {
         return;
       }
       const attributes = ex ? { ...ex.attributes, ...norm.values } : { ...norm.values };
+      const repeated = ctx.mode === 'import' && !!ex && Number(ex.update_time) === ctx.now;
       const unchanged = !!ex && ctx.skipUnchanged && first && this.isUnchanged(norm, ex, existingRels);
       const outcome = !ex || (ex.status === 'DELETED' && norm.status === 'ACTIVE') ? 'created' : unchanged ? 'unchanged' : 'updated';
       const p: PendingEntity = { unit, norm, existing: ex, unchanged, attributes, finalStatus: norm.status, outcome: first ? outcome : 'updated' };
       pending.push(p);
       const h = header(norm.guid, norm.typeName, norm.status, attributes);
-      if (p.outcome === 'created') reports[unit].created.push(h);
+      if (repeated) (reports[unit].repeated ??= []).push(h);
+      else if (p.outcome === 'created') reports[unit].created.push(h);
       else if (p.outcome === 'updated') reports[unit].updated.push(h);
       else reports[unit].unchanged.push(h);
     });
@@ -798,6 +800,22 @@ export class PostgresMetadataStore extends MetadataStore {
       dropped += rows.length;
     }
     return dropped;
+  }
+
+  async *writtenByImport(marker: number, now: number, user: string, pageSize = 10_000): AsyncIterable<string[]> {
+    let after = marker;
+    for (;;) {
+      const rows: Array<{ guid: string; change_seq: string }> = await this.db.query(
+        `SELECT guid, change_seq FROM entity
+          WHERE change_seq > $1 AND update_time = $2 AND updated_by = $3
+          ORDER BY change_seq LIMIT $4`,
+        [after, now, user, pageSize],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((r) => r.guid);
+      if (rows.length < pageSize) return;
+      after = Number(rows[rows.length - 1].change_seq);
+    }
   }
 
   async currentChangeMarker(): Promise<number> {
