@@ -8,10 +8,8 @@ export interface TypePlanRow {
   type_name: string;
   /** sub-type of Process (spec 3.4) */
   lineage: boolean;
-  /** every attribute of the type at its "unset" value (null, or [] for reference lists) */
-  attr_defaults: Record<string, unknown>;
-  /** relationship attributes present even without links ([] for collections) */
-  rel_defaults: Record<string, unknown>;
+  /** every value attribute of the type at its "unset" value (null); reference attributes come from links */
+  attr_base: Record<string, unknown>;
   /** names never taken from stored attributes: they are rendered from links */
   strip: string[];
   /** soft-reference attributes: stored "Type:guid" strings rendered as AtlasObjectId (spec 8.2) */
@@ -23,23 +21,26 @@ export interface RelationshipPlanRow {
   type_name: string;
   attr: string;
   rel_type: string;
-  /** any candidate of this name has a LIST/SET end */
-  is_coll: boolean;
-  /** any candidate is a legacy end: also rendered as plain AtlasObjectId inside `attributes` (spec 2.5) */
-  is_legacy: boolean;
 }
 
-/** A non-relationship entity-reference attribute (legacy types such as Table_v1.db). */
-export interface ObjectRefPlanRow {
+/**
+ * An attribute rendered from links: kind R = a relationship attribute (in `relationshipAttributes`; when
+ * `is_legacy` also as plain AtlasObjectId inside `attributes`, spec 2.5); kind O = a non-relationship entity
+ * reference (legacy types such as Table_v1.db), inside `attributes`, ACTIVE links only.
+ */
+export interface LinkAttributePlanRow {
   type_name: string;
   attr: string;
+  kind: 'R' | 'O';
+  /** a list (LIST/SET end, array or map attribute) rather than one value */
   is_coll: boolean;
+  is_legacy: boolean;
 }
 
 export interface RenderPlan {
   types: TypePlanRow[];
   relationships: RelationshipPlanRow[];
-  objectRefs: ObjectRefPlanRow[];
+  linkAttributes: LinkAttributePlanRow[];
   /** relationshipDef name -> endDef1 type (the CONNECTED direction rule of spec 3.4) */
   relationshipEnds: Array<{ type_name: string; end1_type: string }>;
 }
@@ -62,7 +63,7 @@ const EMPTY_ROW: Omit<EntityRow, 'type_name'> = {
 };
 
 export function buildRenderPlan(types: TypeLookup): RenderPlan {
-  const plan: RenderPlan = { types: [], relationships: [], objectRefs: [], relationshipEnds: [] };
+  const plan: RenderPlan = { types: [], relationships: [], linkAttributes: [], relationshipEnds: [] };
   for (const def of types.allDefs().entityDefs) {
     const type = types.entityType(def.name);
     if (!type) continue;
@@ -74,25 +75,24 @@ export function buildRenderPlan(types: TypeLookup): RenderPlan {
       if (attr.kind === 'OBJECT_REF') strip.add(attr.name);
       if (attr.kind === 'SOFT_REF') softrefs.push(attr.name);
     }
+    const legacy = new Set<string>();
     for (const [name, rels] of type.relationshipAttributes) {
-      const isColl = rels.some((r) => r.cardinality !== 'SINGLE');
       const isLegacy = rels.some((r) => r.isLegacyAttribute);
-      if (isLegacy) strip.add(name);
-      for (const r of rels) plan.relationships.push({ type_name: type.name, attr: name, rel_type: r.relationshipType, is_coll: isColl, is_legacy: isLegacy });
+      if (isLegacy) {
+        strip.add(name);
+        legacy.add(name);
+      }
+      plan.linkAttributes.push({ type_name: type.name, attr: name, kind: 'R', is_coll: rels.some((r) => r.cardinality !== 'SINGLE'), is_legacy: isLegacy });
+      for (const r of rels) plan.relationships.push({ type_name: type.name, attr: name, rel_type: r.relationshipType });
     }
     for (const attr of type.attributes.values()) {
       // a legacy relationship end of the same name overrides the plain reference (entity-renderer.ts)
-      if (attr.kind !== 'OBJECT_REF' || plan.relationships.some((r) => r.type_name === type.name && r.attr === attr.name && r.is_legacy)) continue;
-      plan.objectRefs.push({ type_name: type.name, attr: attr.name, is_coll: attr.isArray || attr.isMap });
+      if (attr.kind !== 'OBJECT_REF' || legacy.has(attr.name)) continue;
+      plan.linkAttributes.push({ type_name: type.name, attr: attr.name, kind: 'O', is_coll: attr.isArray || attr.isMap, is_legacy: false });
     }
-    plan.types.push({
-      type_name: type.name,
-      lineage: type.isLineage,
-      attr_defaults: empty.attributes ?? {},
-      rel_defaults: empty.relationshipAttributes ?? {},
-      strip: [...strip],
-      softrefs: softrefs.length > 0 ? softrefs : null,
-    });
+    const base = { ...(empty.attributes ?? {}) };
+    for (const name of strip) delete base[name];
+    plan.types.push({ type_name: type.name, lineage: type.isLineage, attr_base: base, strip: [...strip], softrefs: softrefs.length > 0 ? softrefs : null });
   }
   for (const def of types.allDefs().relationshipDefs) {
     const rel = types.relationshipType(def.name);

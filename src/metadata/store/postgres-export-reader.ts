@@ -7,14 +7,18 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import { releaseRunner } from '../../database/raw-client';
 import type { TypeLookup } from '../typesystem/resolved-types';
-import { buildRenderPlan } from './export-render-plan';
+import { AppConfig } from '../../config/app-config';
+import { buildRenderPlan, RenderPlan } from './export-render-plan';
 import {
   AttributeMatch, EXPORT_WRITTEN_VIEW, ExportFile, ExportReader, ExportSession, ExportSummary, SqlQuery, StartSpec,
   TraversalOptions,
 } from './export-reader';
 
-/** Files per page: a page is one statement; ~1,000 hive tables with their columns is ~10 MB of JSON. */
-export const EXPORT_PAGE_FILES = 1000;
+/** Files per page: a page is one statement; 500 hive tables with their columns are ~8 MB of JSON. */
+export const EXPORT_PAGE_FILES = 500;
+
+/** Connections rendering pages besides the main one (when the pool has room). */
+export const RENDER_CONNECTIONS = 2;
 
 /** Direction of a queued entity (spec 3.4). 0: start entity or FULL; 1: OUT; 2: IN; 3: embedded only. */
 const DIR_OUT = 1;
@@ -24,92 +28,28 @@ const DIR_EMBEDDED = 3;
 /** Ownership deeper than this is a cycle in the data, not a model (hive: table -> sd, columns; process -> lineages). */
 const MAX_OWNERSHIP_DEPTH = 32;
 
-@Injectable()
-export class PostgresExportReader extends ExportReader {
-  constructor(private readonly db: DataSource) {
-    super();
-  }
 
-  async open(types: TypeLookup): Promise<ExportSession> {
-    const runner = this.db.createQueryRunner('master');
-    let client: PoolClient;
-    try {
-      client = (await runner.connect()) as PoolClient;
-    } catch (e) {
-      await releaseRunner(runner, e).catch(() => undefined);
-      throw e;
-    }
-    const session = new PostgresExportSession(runner, client);
-    try {
-      await session.init(types);
-    } catch (e) {
-      await session.close(e);
-      throw e;
-    }
-    return session;
-  }
-}
+/** Session settings of every export connection. Reset when the connection goes back to the pool. */
+const SESSION_SETTINGS = [
+  // the traversal's temporary tables hold a few rows per exported entity; this much stays in memory (only
+  // effective before the session's first temporary table; memory is taken as used)
+  `SET temp_buffers = '128MB'`,
+  // Temporary tables have no statistics, so estimates are large and JIT compilation (~250 ms a statement)
+  // would cost more than the statements.
+  `SET jit = off`,
+  // the page statements sort and aggregate a few MB; on disk they would be several times slower
+  `SET work_mem = '64MB'`,
+];
+const SESSION_RESET = [`DISCARD TEMP`, `RESET jit`, `RESET work_mem`];
 
-class PostgresExportSession implements ExportSession {
-  private readonly log = new Logger('ExportReader');
-  changeMarker = 0;
-  /** next order key: every frontier gets keys above all earlier ones, so key order = processing order */
-  private ordBase = 0;
-  private mode: TraversalOptions['mode'] = 'FULL';
-  private inTransaction = false;
-  private closed = false;
-
-  constructor(
-    private readonly runner: QueryRunner,
-    private readonly client: PoolClient,
-  ) {}
-
-  query: SqlQuery = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const t0 = Date.now();
-    const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 10) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
-    return res.rows as T[];
-  };
-
-  private async exec(sql: string, params: unknown[] = []): Promise<number> {
-    const t0 = Date.now();
-    const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 10) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
-    return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
-  }
-
-  async init(types: TypeLookup): Promise<void> {
-    // One snapshot for the traversal and every read: the archive is a consistent picture of the catalogue, and
-    // the marker matches it (spec P8). Temporary tables outlive the transaction (after-export work reads them).
-    // Temporary tables have no statistics, so estimates are large and JIT compilation (~250 ms a statement)
-    // would cost more than the statements. Reset on close.
-    await this.exec(`SET jit = off`);
-    await this.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    this.inTransaction = true;
-    const [{ marker }] = await this.query<{ marker: string }>(`SELECT COALESCE(max(change_seq), 0)::text AS marker FROM entity`);
-    this.changeMarker = Number(marker);
-    await this.exec(`
-      CREATE TEMP TABLE x_tplan (type_name text PRIMARY KEY, lineage boolean NOT NULL, attr_defaults jsonb NOT NULL,
-        rel_defaults jsonb NOT NULL, strip text[] NOT NULL, softrefs text[]);
-      CREATE TEMP TABLE x_rplan (type_name text, attr text, rel_type text, is_coll boolean NOT NULL, is_legacy boolean NOT NULL,
-        PRIMARY KEY (type_name, attr, rel_type));
-      CREATE TEMP TABLE x_oplan (type_name text, attr text, is_coll boolean NOT NULL, PRIMARY KEY (type_name, attr));
+/** What rendering `{guid}.json` needs on a connection: the type plans and the soft-reference functions. */
+const RENDER_SETUP_SQL = `
+      CREATE TEMP TABLE x_tplan (type_name text PRIMARY KEY, lineage boolean NOT NULL, attr_base jsonb NOT NULL,
+        strip text[] NOT NULL, softrefs text[]);
+      CREATE TEMP TABLE x_rplan (type_name text, attr text, rel_type text, PRIMARY KEY (type_name, attr, rel_type));
+      CREATE TEMP TABLE x_aplan (type_name text, attr text, kind text, is_coll boolean NOT NULL, is_legacy boolean NOT NULL,
+        PRIMARY KEY (type_name, attr, kind));
       CREATE TEMP TABLE x_reltype (type_name text PRIMARY KEY, end1_type text NOT NULL);
-      CREATE TEMP TABLE x_start (guid text PRIMARY KEY, ord bigint NOT NULL);
-      CREATE TEMP TABLE x_seen (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, done boolean NOT NULL);
-      CREATE TEMP TABLE x_front (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
-      CREATE TEMP TABLE x_next (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
-      CREATE TEMP TABLE x_lpool (guid text PRIMARY KEY, ord bigint NOT NULL);
-      CREATE TEMP TABLE x_exp (root text NOT NULL, guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL,
-        depth int NOT NULL, ordinal int NOT NULL, fresh boolean NOT NULL);
-      CREATE TEMP TABLE x_cand (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, o bigint NOT NULL);
-      CREATE TEMP TABLE x_root (guid text PRIMARY KEY, seq bigint NOT NULL);
-      CREATE TEMP TABLE x_member (root text NOT NULL, guid text NOT NULL, ord bigint NOT NULL);
-      CREATE TEMP TABLE x_export (seq bigint PRIMARY KEY, guid text NOT NULL, ext boolean NOT NULL);
-      CREATE TEMP VIEW ${EXPORT_WRITTEN_VIEW} AS
-        SELECT x.guid, true AS top, x.seq FROM x_export x
-        UNION ALL
-        SELECT m.guid, false AS top, x.seq FROM x_export x JOIN x_member m ON m.root = x.guid WHERE x.ext;
       CREATE FUNCTION pg_temp.atlas_soft_ref1(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
         SELECT CASE WHEN jsonb_typeof(v) <> 'string' THEN v
                     WHEN strpos(v #>> '{}', ':') = 0 THEN jsonb_build_object('guid', v #>> '{}')
@@ -134,26 +74,176 @@ class PostgresExportSession implements ExportSession {
           RETURN a;
         END
       $f$;
+`;
+
+async function loadRenderPlan(exec: (sql: string, params?: unknown[]) => Promise<unknown>, plan: RenderPlan): Promise<void> {
+  await exec(
+    `INSERT INTO x_tplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, lineage boolean, attr_base jsonb, strip text[], softrefs text[])`,
+    [JSON.stringify(plan.types)],
+  );
+  await exec(`INSERT INTO x_rplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, attr text, rel_type text)`, [JSON.stringify(plan.relationships)]);
+  await exec(
+    `INSERT INTO x_aplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, attr text, kind text, is_coll boolean, is_legacy boolean)`,
+    [JSON.stringify(plan.linkAttributes)],
+  );
+  await exec(`INSERT INTO x_reltype SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, end1_type text)`, [JSON.stringify(plan.relationshipEnds)]);
+  await exec(`ANALYZE x_tplan, x_rplan, x_aplan, x_reltype`);
+}
+
+@Injectable()
+export class PostgresExportReader extends ExportReader {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async open(types: TypeLookup): Promise<ExportSession> {
+    const main = await Connection.open(this.db);
+    // Entity files are rendered by PostgreSQL, a page per statement: with connections to spare, pages are
+    // rendered on RENDER_CONNECTIONS more connections at once, on the main connection's snapshot. The
+    // embedded database has one backend (nothing to gain, and a second connection would wait for the first).
+    const renderers = this.config.isEmbeddedDatabase ? 0 : Math.max(0, Math.min(RENDER_CONNECTIONS, this.config.dbPoolSize - 4));
+    const session = new PostgresExportSession(this.db, main, renderers);
+    try {
+      await session.init(types);
+    } catch (e) {
+      await session.close(e);
+      throw e;
+    }
+    return session;
+  }
+}
+
+/** One pinned pool connection with the export's session settings. */
+class Connection {
+  private readonly log = new Logger('ExportReader');
+  private released = false;
+
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly client: PoolClient,
+  ) {}
+
+  static async open(db: DataSource): Promise<Connection> {
+    const runner = db.createQueryRunner('master');
+    try {
+      const c = new Connection(runner, (await runner.connect()) as PoolClient);
+      for (const sql of SESSION_SETTINGS) await c.exec(sql);
+      return c;
+    } catch (e) {
+      await releaseRunner(runner, e).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const t0 = Date.now();
+    const res = await this.client.query(sql, params);
+    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    return res.rows as T[];
+  };
+
+  exec = async (sql: string, params: unknown[] = []): Promise<number> => {
+    const t0 = Date.now();
+    const res = await this.client.query(sql, params);
+    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
+  };
+
+  /** Back to the pool clean (temporary objects dropped, settings reset); after an error, discarded. */
+  async release(error?: unknown): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (error === undefined) {
+      try {
+        await this.exec('ROLLBACK'); // ends a transaction if one is open (a warning otherwise)
+        for (const sql of SESSION_RESET) await this.exec(sql);
+      } catch (e) {
+        error = e;
+      }
+    }
+    await releaseRunner(this.runner, error).catch(() => undefined);
+  }
+}
+
+/** A connection rendering pages on the main connection's snapshot, with its own copy of the type plans. */
+async function openRenderer(db: DataSource, snapshot: string, plan: RenderPlan): Promise<Connection> {
+  const c = await Connection.open(db);
+  try {
+    await c.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await c.exec(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+    await c.exec(RENDER_SETUP_SQL);
+    await loadRenderPlan(c.exec, plan);
+    return c;
+  } catch (e) {
+    await c.release(e);
+    throw e;
+  }
+}
+
+interface PageRef {
+  last: number;
+  seqs: string;
+  guids: string;
+  exts: string;
+  roots: string | null;
+  members: string | null;
+}
+
+class PostgresExportSession implements ExportSession {
+  changeMarker = 0;
+  /** next order key: every frontier gets keys above all earlier ones, so key order = processing order */
+  private ordBase = 0;
+  private mode: TraversalOptions['mode'] = 'FULL';
+  private inTransaction = false;
+  private closed = false;
+  private plan!: RenderPlan;
+  private snapshot?: string;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly main: Connection,
+    private readonly renderers: number,
+  ) {}
+
+  query: SqlQuery = <T>(sql: string, params: unknown[] = []): Promise<T[]> => this.main.query<T>(sql, params);
+
+  private exec(sql: string, params: unknown[] = []): Promise<number> {
+    return this.main.exec(sql, params);
+  }
+
+  async init(types: TypeLookup): Promise<void> {
+    // One snapshot for the traversal and every read: the archive is a consistent picture of the catalogue, and
+    // the marker matches it (spec P8). Temporary tables outlive the transaction (after-export work reads them).
+    await this.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    this.inTransaction = true;
+    if (this.renderers > 0) [{ snapshot: this.snapshot }] = await this.query<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);
+    const [{ marker }] = await this.query<{ marker: string }>(`SELECT COALESCE(max(change_seq), 0)::text AS marker FROM entity`);
+    this.changeMarker = Number(marker);
+    this.plan = buildRenderPlan(types);
+    await this.exec(RENDER_SETUP_SQL);
+    await loadRenderPlan((sql, params) => this.exec(sql, params), this.plan);
+    await this.exec(`
+      CREATE TEMP TABLE x_start (guid text PRIMARY KEY, ord bigint NOT NULL);
+      CREATE TEMP TABLE x_seen (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, done boolean NOT NULL);
+      CREATE TEMP TABLE x_front (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
+      CREATE TEMP TABLE x_next (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
+      CREATE TEMP TABLE x_lpool (guid text PRIMARY KEY, ord bigint NOT NULL);
+      CREATE TEMP TABLE x_exp (root text NOT NULL, guid text NOT NULL, type_name text NOT NULL, lineage boolean NOT NULL,
+        dir smallint NOT NULL, ord bigint NOT NULL, depth int NOT NULL, ordinal int NOT NULL, fresh boolean NOT NULL);
+      CREATE TEMP TABLE x_cand (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, o bigint NOT NULL);
+      CREATE TEMP TABLE x_root (guid text PRIMARY KEY, seq bigint NOT NULL);
+      CREATE TEMP TABLE x_member (root text NOT NULL, guid text NOT NULL, depth int NOT NULL, ordinal int NOT NULL);
+      CREATE TEMP TABLE x_export (seq bigint PRIMARY KEY, guid text NOT NULL, ext boolean NOT NULL);
+      CREATE TEMP VIEW ${EXPORT_WRITTEN_VIEW} AS
+        SELECT x.guid, true AS top, x.seq FROM x_export x
+        UNION ALL
+        SELECT m.guid, false AS top, x.seq FROM x_export x JOIN x_member m ON m.root = x.guid WHERE x.ext;
       CREATE INDEX ON x_member (root);
       CREATE INDEX ON x_member (guid);
     `);
-    const plan = buildRenderPlan(types);
-    await this.exec(
-      `INSERT INTO x_tplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, lineage boolean,
-         attr_defaults jsonb, rel_defaults jsonb, strip text[], softrefs text[])`,
-      [JSON.stringify(plan.types)],
-    );
-    await this.exec(
-      `INSERT INTO x_rplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, attr text, rel_type text, is_coll boolean, is_legacy boolean)`,
-      [JSON.stringify(plan.relationships)],
-    );
-    await this.exec(`INSERT INTO x_oplan SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, attr text, is_coll boolean)`, [
-      JSON.stringify(plan.objectRefs),
-    ]);
-    await this.exec(`INSERT INTO x_reltype SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, end1_type text)`, [
-      JSON.stringify(plan.relationshipEnds),
-    ]);
-    await this.exec(`ANALYZE x_tplan, x_rplan, x_oplan, x_reltype`);
   }
 
   // ------------------------------------------------------------------------------------------- start entities
@@ -232,24 +322,31 @@ class PostgresExportSession implements ExportSession {
     await this.exec(`UPDATE x_seen s SET done = true FROM x_front f WHERE s.guid = f.guid AND NOT s.done`);
     await this.exec(`INSERT INTO x_root (guid, seq) SELECT guid, ord FROM x_front WHERE fresh ON CONFLICT (guid) DO NOTHING`);
 
-    // each processed entity with its owned closure (spec 3.4 step 3: referred entities are expanded too)
+    // each processed entity with its owned closure (spec 3.4 step 3: referred entities are expanded too), one
+    // ownership level per statement: plain joins, so PostgreSQL may hash-join a large frontier
     await this.exec(`TRUNCATE x_exp`);
-    await this.exec(
-      `WITH RECURSIVE cl(root, guid, dir, ord, depth, ordinal, fresh) AS (
-         SELECT f.guid, f.guid, f.dir, f.ord, 0, 0, f.fresh FROM x_front f
-         UNION ALL
-         SELECT cl.root, c.child, cl.dir, cl.ord, cl.depth + 1, c.ordinal, cl.fresh
-           FROM cl CROSS JOIN LATERAL (
-             SELECT r.end2_guid AS child, r.ordinal FROM relationship r WHERE r.owner_end = 1 AND r.end1_guid = cl.guid
-             UNION ALL
-             SELECT r.end1_guid, r.ordinal FROM relationship r WHERE r.owner_end = 2 AND r.end2_guid = cl.guid
-           ) c
-          WHERE cl.depth < ${MAX_OWNERSHIP_DEPTH}
-       )
-       INSERT INTO x_exp (root, guid, dir, ord, depth, ordinal, fresh)
-       SELECT cl.root, cl.guid, cl.dir, cl.ord, cl.depth, cl.ordinal, cl.fresh
-         FROM cl WHERE cl.depth = 0 OR EXISTS (SELECT 1 FROM entity e WHERE e.guid = cl.guid)`,
+    let added = await this.exec(
+      `INSERT INTO x_exp (root, guid, type_name, lineage, dir, ord, depth, ordinal, fresh)
+       SELECT f.guid, f.guid, e.type_name, COALESCE(t.lineage, false), f.dir, f.ord, 0, 0, f.fresh
+         FROM x_front f JOIN entity e ON e.guid = f.guid LEFT JOIN x_tplan t ON t.type_name = e.type_name`,
     );
+    for (let depth = 0; added > 0 && depth < MAX_OWNERSHIP_DEPTH; depth++) {
+      added = await this.exec(
+        `INSERT INTO x_exp (root, guid, type_name, lineage, dir, ord, depth, ordinal, fresh)
+         SELECT c.root, c.child, e.type_name, COALESCE(t.lineage, false), c.dir, c.ord, $1 + 1, c.ordinal, c.fresh
+           FROM (
+             SELECT x.root, r.end2_guid AS child, x.dir, x.ord, r.ordinal, x.fresh
+               FROM x_exp x JOIN relationship r ON r.end1_guid = x.guid AND r.owner_end = 1 WHERE x.depth = $1
+             UNION ALL
+             SELECT x.root, r.end1_guid, x.dir, x.ord, r.ordinal, x.fresh
+               FROM x_exp x JOIN relationship r ON r.end2_guid = x.guid AND r.owner_end = 2 WHERE x.depth = $1
+           ) c
+           JOIN entity e ON e.guid = c.child LEFT JOIN x_tplan t ON t.type_name = e.type_name`,
+        [depth],
+      );
+    }
+    // statistics of the frontier let PostgreSQL hash-join a large one instead of probing indexes per entity
+    if (added === 0) await this.exec(`ANALYZE x_exp`);
     await this.recordMembers();
 
     // neighbours over every edge of every expanded entity, filtered by the mode's direction rules
@@ -257,16 +354,16 @@ class PostgresExportSession implements ExportSession {
     const connected = options.mode === 'CONNECTED';
     // an edge is "outward" for X iff its relationshipDef's endDef1 type is exactly X's type (spec 3.4); a plain
     // reference is outward for its holder
-    const outward = `COALESCE(rt.end1_type = xe.type_name, n.xend = 1)`;
+    const outward = `COALESCE(rt.end1_type = x.type_name, n.xend = 1)`;
     const follow = connected
       ? `CASE WHEN x.dir = 0 THEN true
-              WHEN xt.lineage THEN n.rtype IS NULL OR NOT ${outward}
+              WHEN x.lineage THEN n.rtype IS NULL OR NOT ${outward}
               WHEN x.dir = ${DIR_OUT} THEN ${outward}
               ELSE NOT ${outward} END`
       : 'true';
     const nbrDir = connected
       ? `CASE WHEN x.dir = 0 THEN CASE WHEN ${outward} THEN ${DIR_OUT} ELSE ${DIR_IN} END
-              WHEN xt.lineage THEN ${DIR_OUT}
+              WHEN x.lineage THEN ${DIR_OUT}
               ELSE x.dir END`
       : '0';
     const parts: string[] = [];
@@ -276,17 +373,15 @@ class PostgresExportSession implements ExportSession {
         SELECT n.other AS guid, (${nbrDir})::smallint AS dir, COALESCE(ot.lineage, false) AS lineage, x.ord,
                (x.depth::bigint << 32) + n.ordinal AS k
           FROM x_exp x
-          JOIN entity xe ON xe.guid = x.guid
-          LEFT JOIN x_tplan xt ON xt.type_name = xe.type_name
-          CROSS JOIN LATERAL (
-            SELECT r.end2_guid AS other, r.type_name AS rtype, 1 AS xend, r.ordinal FROM relationship r WHERE r.end1_guid = x.guid
+          JOIN (
+            SELECT r.end1_guid AS self, r.end2_guid AS other, r.type_name AS rtype, 1 AS xend, r.ordinal FROM relationship r
             UNION ALL
-            SELECT r.end1_guid, r.type_name, 2, r.ordinal FROM relationship r WHERE r.end2_guid = x.guid
-          ) n
+            SELECT r.end2_guid, r.end1_guid, r.type_name, 2, r.ordinal FROM relationship r
+          ) n ON n.self = x.guid
           LEFT JOIN x_reltype rt ON rt.type_name = n.rtype
           JOIN entity oe ON oe.guid = n.other
           LEFT JOIN x_tplan ot ON ot.type_name = oe.type_name
-         WHERE (${follow}) AND NOT ((SELECT skip_lineage FROM prm) AND COALESCE(ot.lineage, false))${table ? ` AND xe.type_name <> 'hive_table'` : ''}`);
+         WHERE (${follow}) AND NOT ((SELECT skip_lineage FROM prm) AND COALESCE(ot.lineage, false))${table ? ` AND x.type_name <> 'hive_table'` : ''}`);
     }
     // spec 3.5 special cases of incremental export with skipLineage (Atlas optimisations)
     if (db) {
@@ -294,28 +389,28 @@ class PostgresExportSession implements ExportSession {
       // the changed storage descriptors and columns of its tables; nothing else is expanded
       parts.push(`
         SELECT r.end1_guid AS guid, 0::smallint AS dir, false AS lineage, x.ord, r.ordinal::bigint AS k
-          FROM x_exp x JOIN entity xe ON xe.guid = x.guid AND xe.type_name = 'hive_db'
+          FROM x_exp x
           JOIN relationship r ON r.end2_guid = x.guid AND r.type_name = 'hive_table_db'
           JOIN entity t ON t.guid = r.end1_guid
-         WHERE (SELECT changed_after FROM prm) = 0 OR t.change_seq > (SELECT changed_after FROM prm)`);
+         WHERE x.type_name = 'hive_db' AND (SELECT changed_after FROM prm) = 0 OR t.change_seq > (SELECT changed_after FROM prm)`);
       if (db.changedAfter > 0) {
         parts.push(`
           SELECT c.end2_guid, 0::smallint, false, x.ord, (1::bigint << 32) + c.ordinal
-            FROM x_exp x JOIN entity xe ON xe.guid = x.guid AND xe.type_name = 'hive_db'
+            FROM x_exp x
             JOIN relationship r ON r.end2_guid = x.guid AND r.type_name = 'hive_table_db'
             JOIN relationship c ON c.end1_guid = r.end1_guid AND c.type_name IN ('hive_table_storagedesc', 'hive_table_columns')
             JOIN entity ce ON ce.guid = c.end2_guid
-           WHERE ce.change_seq > (SELECT changed_after FROM prm)`);
+           WHERE x.type_name = 'hive_db' AND ce.change_seq > (SELECT changed_after FROM prm)`);
       }
     }
     if (table) {
       // a hive_table yields only its db, storage descriptor and columns (with a marker only the changed ones)
       parts.push(`
         SELECT r.end2_guid, ${DIR_OUT}::smallint, false, x.ord, r.ordinal::bigint
-          FROM x_exp x JOIN entity xe ON xe.guid = x.guid AND xe.type_name = 'hive_table'
+          FROM x_exp x
           JOIN relationship r ON r.end1_guid = x.guid AND r.type_name IN ('hive_table_db', 'hive_table_storagedesc', 'hive_table_columns')
           JOIN entity n ON n.guid = r.end2_guid
-         WHERE (SELECT changed_after FROM prm) = 0 OR n.change_seq > (SELECT changed_after FROM prm)`);
+         WHERE x.type_name = 'hive_table' AND (SELECT changed_after FROM prm) = 0 OR n.change_seq > (SELECT changed_after FROM prm)`);
     }
     await this.exec(
       `WITH prm AS (SELECT $1::boolean AS skip_lineage, $2::bigint AS changed_after)
@@ -331,12 +426,11 @@ class PostgresExportSession implements ExportSession {
   /** Owned closures: of new roots recorded as members; every embedded entity counts as processed. */
   private async recordMembers(): Promise<void> {
     await this.exec(
-      `INSERT INTO x_member (root, guid, ord)
-       SELECT root, guid, row_number() OVER (ORDER BY ord, depth, ordinal, guid COLLATE "C") FROM x_exp WHERE fresh AND depth > 0`,
+      `INSERT INTO x_member (root, guid, depth, ordinal) SELECT root, guid, depth, ordinal FROM x_exp WHERE fresh AND depth > 0`,
     );
     await this.exec(
       `INSERT INTO x_seen (guid, dir, lineage, done)
-       SELECT DISTINCT ON (x.guid) x.guid, ${DIR_EMBEDDED}, false, true FROM x_exp x WHERE x.depth > 0
+       SELECT x.guid, ${DIR_EMBEDDED}, false, true FROM x_exp x WHERE x.depth > 0 GROUP BY x.guid
        ON CONFLICT (guid) DO UPDATE SET done = true`,
     );
   }
@@ -405,12 +499,12 @@ class PostgresExportSession implements ExportSession {
     // entities as standalone files without ext-info.
     await this.exec(
       `INSERT INTO x_export (seq, guid, ext)
-       SELECT row_number() OVER (ORDER BY k1, k2), guid, ext FROM (
+       SELECT row_number() OVER (ORDER BY k1, k2, guid COLLATE "C"), guid, ext FROM (
          SELECT r.seq AS k1, 0::bigint AS k2, r.guid, true AS ext
            FROM x_root r JOIN entity e ON e.guid = r.guid
           WHERE e.change_seq > $1 AND NOT EXISTS (SELECT 1 FROM x_member m WHERE m.guid = r.guid)
          UNION ALL
-         SELECT r.seq, min(m.ord), m.guid, false
+         SELECT r.seq, min((m.depth::bigint << 32) + m.ordinal), m.guid, false
            FROM x_root r JOIN entity e ON e.guid = r.guid
            JOIN x_member m ON m.root = r.guid JOIN entity me ON me.guid = m.guid
           WHERE e.change_seq <= $1 AND me.change_seq > $1 AND NOT EXISTS (SELECT 1 FROM x_member m2 WHERE m2.guid = r.guid)
@@ -420,7 +514,7 @@ class PostgresExportSession implements ExportSession {
     );
     await this.exec(`ANALYZE x_export, x_member`);
     const byType = await this.query<{ type_name: string; n: string }>(
-      `SELECT e.type_name, count(*)::text AS n FROM (SELECT DISTINCT guid FROM ${EXPORT_WRITTEN_VIEW}) w JOIN entity e ON e.guid = w.guid GROUP BY e.type_name`,
+      `SELECT e.type_name, count(*)::text AS n FROM ${EXPORT_WRITTEN_VIEW} w JOIN entity e ON e.guid = w.guid GROUP BY e.type_name`,
     );
     const [counts] = await this.query<{ files: string; ext: string; first: string | null }>(
       `SELECT count(*)::text AS files, count(*) FILTER (WHERE ext)::text AS ext, (SELECT guid FROM x_export WHERE seq = 1) AS first FROM x_export`,
@@ -453,43 +547,68 @@ class PostgresExportSession implements ExportSession {
     }
   }
 
+  /**
+   * Pages are cut on this connection (a few arrays of guids, passed on as text) and rendered on the render
+   * connections, or here; up to one page more than there are renderers is in flight, so PostgreSQL builds the
+   * next pages while Node writes the current one. Pages come out in export order.
+   */
   async *files(pageSize = EXPORT_PAGE_FILES): AsyncIterable<ExportFile[]> {
-    let after = 0;
-    // the next page is asked for before the current one is handed out: PostgreSQL builds it while Node writes
-    let pending: Promise<Array<{ seq: string; guid: string; json: string }>> | undefined = this.filePage(after, pageSize);
-    while (pending) {
-      const rows = await pending;
-      pending = undefined;
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1].seq);
-      if (rows.length === pageSize) {
-        pending = this.filePage(after, pageSize);
-        // a rejected prefetch surfaces when awaited; never as an unhandled rejection meanwhile
-        pending.catch(() => undefined);
+    const renderers: Connection[] = [];
+    let failure: unknown;
+    try {
+      if (this.snapshot && this.inTransaction) {
+        for (let i = 0; i < this.renderers; i++) renderers.push(await openRenderer(this.db, this.snapshot, this.plan));
       }
-      yield rows.map((r) => ({ guid: r.guid, json: r.json }));
+      const workers = renderers.length > 0 ? renderers : [this.main];
+      const inflight: Array<Promise<ExportFile[]>> = [];
+      let after = 0;
+      let exhausted = false;
+      let turn = 0;
+      const fill = async () => {
+        while (!exhausted && inflight.length < workers.length + 1) {
+          const ref = await this.pageRef(after, pageSize);
+          if (!ref) {
+            exhausted = true;
+            return;
+          }
+          after = ref.last;
+          const rendering = renderPage(workers[turn++ % workers.length], ref);
+          // a rejected page surfaces when awaited; never as an unhandled rejection meanwhile
+          rendering.catch(() => undefined);
+          inflight.push(rendering);
+        }
+      };
+      await fill();
+      while (inflight.length > 0) {
+        const files = await inflight.shift()!;
+        await fill();
+        yield files;
+      }
+    } catch (e) {
+      failure = e;
+      throw e;
+    } finally {
+      // also when the consumer stops early (a failed archive): queued statements finish, then the connections go
+      await Promise.all(renderers.map((r) => r.release(failure)));
     }
   }
 
-  private filePage(after: number, limit: number): Promise<Array<{ seq: string; guid: string; json: string }>> {
-    return this.query(FILE_PAGE_SQL, [after, limit]);
+  private async pageRef(after: number, limit: number): Promise<PageRef | undefined> {
+    const [ref] = await this.query<PageRef & { last: string | null }>(PAGE_REF_SQL, [after, limit]);
+    return ref.last === null ? undefined : { ...ref, last: Number(ref.last) };
   }
 
   async close(error?: unknown): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (error === undefined) {
+    if (error === undefined && this.inTransaction) {
       try {
-        if (this.inTransaction) await this.exec('COMMIT');
-        await this.exec('DISCARD TEMP');
-        await this.exec('RESET jit');
+        await this.exec('COMMIT');
       } catch (e) {
         error = e;
       }
     }
-    if (error !== undefined) this.log.debug(`export session closed after an error: ${(error as Error)?.message ?? error}`);
-    // after an error the connection is discarded, not reused (temp tables, an open transaction)
-    await releaseRunner(this.runner, error).catch(() => undefined);
+    await this.main.release(error);
   }
 
   /** Ends the read transaction; the temporary tables stay for after-export work on this session. */
@@ -499,6 +618,22 @@ class PostgresExportSession implements ExportSession {
     await this.exec('COMMIT');
   }
 }
+
+function renderPage(c: Connection, ref: PageRef): Promise<ExportFile[]> {
+  return c.query<ExportFile>(FILE_PAGE_SQL, [ref.seqs, ref.guids, ref.exts, ref.roots ?? '{}', ref.members ?? '{}']);
+}
+
+/** The next page of x_export after seq $1 (at most $2 files) and the members of its files, as array literals. */
+export const PAGE_REF_SQL = `
+WITH page AS (
+  SELECT seq, guid, ext FROM x_export WHERE seq > $1 ORDER BY seq LIMIT $2
+), mem AS (
+  SELECT array_agg(m.root)::text AS roots, array_agg(m.guid)::text AS members
+    FROM page p JOIN x_member m ON m.root = p.guid WHERE p.ext
+)
+SELECT max(p.seq)::text AS last, array_agg(p.seq ORDER BY p.seq)::text AS seqs, array_agg(p.guid ORDER BY p.seq)::text AS guids,
+       array_agg(p.ext ORDER BY p.seq)::text AS exts, (SELECT roots FROM mem) AS roots, (SELECT members FROM mem) AS members
+  FROM page p`;
 
 function matchPredicate(match: AttributeMatch, value: string, param: string): string {
   switch (match) {
@@ -518,113 +653,126 @@ function matchPredicate(match: AttributeMatch, value: string, param: string): st
 
 /**
  * One page of `{guid}.json` texts in export order: AtlasEntityWithExtInfo with the entity rendered as
- * entity-renderer.ts renders it (spec 3.6) and referredEntities = its owned closure. $1: last seq of the previous
- * page, $2: page size.
+ * entity-renderer.ts renders it (spec 3.6) and referredEntities = its owned closure. $1..$3: seq, guid, ext of
+ * the page's files; $4, $5: root and guid of their members (PAGE_REF_SQL). The JSON is built as text (cheaper than jsonb values); aggregates read their input in the
+ * order of a sorted subquery instead of sorting each group.
  */
-const RELATED_OBJECT = `
-  jsonb_build_object('guid', lo.other, 'typeName', lo.otype, 'entityStatus', lo.ostatus,
-    'displayText', COALESCE(lo.oname, lo.oqn, lo.other), 'relationshipType', lo.rtype, 'relationshipGuid', lo.rguid,
-    'relationshipStatus', lo.status,
-    'relationshipAttributes', CASE WHEN lo.rattrs IS NULL OR jsonb_typeof(lo.rattrs) = 'null'
-      THEN jsonb_build_object('typeName', lo.rtype) ELSE jsonb_build_object('typeName', lo.rtype, 'attributes', lo.rattrs) END)
-  || CASE WHEN lo.oqn <> '' THEN jsonb_build_object('qualifiedName', lo.oqn) ELSE '{}'::jsonb END`;
-
-const LINK_ORDER = `lo.ordinal, lo.other COLLATE "C"`;
-
-const FILE_PAGE_SQL = `
+export const FILE_PAGE_SQL = `
 WITH page AS (
-  SELECT seq, guid, ext FROM x_export WHERE seq > $1 ORDER BY seq LIMIT $2
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[]) AS p(seq, guid, ext)
+), mem AS (
+  SELECT * FROM unnest($4::text[], $5::text[]) AS m(root, guid)
 ), pe AS MATERIALIZED (
   SELECT guid FROM page
   UNION
-  SELECT m.guid FROM page p JOIN x_member m ON m.root = p.guid WHERE p.ext
+  SELECT guid FROM mem
 ), e AS MATERIALIZED (
-  SELECT e.* FROM pe JOIN entity e ON e.guid = pe.guid
+  -- LATERAL … OFFSET 0: a page is small next to the catalogue; index probes, never a hash of the whole table
+  SELECT e.* FROM pe CROSS JOIN LATERAL (SELECT * FROM entity e WHERE e.guid = pe.guid OFFSET 0) e
 ), lo AS MATERIALIZED (
-  SELECT l.*, s.type_name AS self_type, o.type_name AS otype, o.status AS ostatus,
-         o.attributes->>'qualifiedName' AS oqn, o.attributes->>'name' AS oname
-    FROM (
+  SELECT l.*, s.type_name AS self_type, o.type_name AS otype, o.status AS ostatus, o.oqn, o.oname
+    FROM e s
+    CROSS JOIN LATERAL (
       SELECT r.end1_guid AS self, r.end1_attr AS attr, r.type_name AS rtype, r.guid AS rguid, r.status,
              r.attributes AS rattrs, r.ordinal, r.end2_guid AS other
-        FROM pe JOIN relationship r ON r.end1_guid = pe.guid
+        FROM relationship r WHERE r.end1_guid = s.guid
       UNION ALL
       SELECT r.end2_guid, r.end2_attr, r.type_name, r.guid, r.status, r.attributes, r.ordinal, r.end1_guid
-        FROM pe JOIN relationship r ON r.end2_guid = pe.guid
-       WHERE r.end2_attr IS NOT NULL
+        FROM relationship r WHERE r.end2_guid = s.guid AND r.end2_attr IS NOT NULL
     ) l
-    JOIN e s ON s.guid = l.self
-    JOIN entity o ON o.guid = l.other
+    CROSS JOIN LATERAL (
+      SELECT o.type_name, o.status, o.attributes->>'qualifiedName' AS oqn, o.attributes->>'name' AS oname
+        FROM entity o WHERE o.guid = l.other
+    ) o
+), lk AS (
+  -- each link once per attribute showing it: R = a relationship attribute of one of its relationshipDefs,
+  -- O = a plain reference attribute (ACTIVE links only)
+  SELECT lo.self, lo.attr, a.kind, a.is_coll, a.is_legacy, lo.status, lo.ordinal, lo.other,
+    '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || '}' AS id,
+    CASE WHEN a.kind = 'R' THEN
+      '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || ',"entityStatus":' || to_json(lo.ostatus)
+      || ',"displayText":' || to_json(COALESCE(lo.oname, lo.oqn, lo.other)) || ',"relationshipType":' || to_json(lo.rtype)
+      || ',"relationshipGuid":' || to_json(lo.rguid) || ',"relationshipStatus":' || to_json(lo.status)
+      || ',"relationshipAttributes":{"typeName":' || to_json(lo.rtype)
+      || CASE WHEN lo.rattrs IS NULL OR jsonb_typeof(lo.rattrs) = 'null' THEN '' ELSE ',"attributes":' || lo.rattrs::text END || '}'
+      || CASE WHEN lo.oqn <> '' THEN ',"qualifiedName":' || to_json(lo.oqn) ELSE '' END || '}' END AS related
+  FROM lo
+  JOIN x_aplan a ON a.type_name = lo.self_type AND a.attr = lo.attr
+  LEFT JOIN x_rplan p ON p.type_name = lo.self_type AND p.attr = lo.attr AND p.rel_type = lo.rtype
+  WHERE (a.kind = 'R' AND p.rel_type IS NOT NULL) OR (a.kind = 'O' AND lo.status = 'ACTIVE')
 ), ra AS (
-  SELECT lo.self, lo.attr, p.is_coll, p.is_legacy,
-         jsonb_agg(${RELATED_OBJECT} ORDER BY ${LINK_ORDER}) FILTER (WHERE p.is_coll) AS related,
-         -- a single-valued attribute shows its ACTIVE relationship, else the last one (entity-renderer.ts)
-         (array_agg(${RELATED_OBJECT} ORDER BY lo.status <> 'ACTIVE', CASE WHEN lo.status = 'ACTIVE' THEN lo.ordinal ELSE -lo.ordinal END,
-            CASE WHEN lo.status = 'ACTIVE' THEN lo.other END COLLATE "C", lo.other COLLATE "C" DESC) FILTER (WHERE NOT p.is_coll))[1] AS single,
-         jsonb_agg(jsonb_build_object('guid', lo.other, 'typeName', lo.otype) ORDER BY ${LINK_ORDER})
-           FILTER (WHERE p.is_legacy AND lo.status = 'ACTIVE') AS active_ids
-    FROM lo JOIN x_rplan p ON p.type_name = lo.self_type AND p.attr = lo.attr AND p.rel_type = lo.rtype
-   GROUP BY lo.self, lo.attr, p.is_coll, p.is_legacy
+  -- per (entity, attribute): lists in (ordinal, guid) order; a single value is the first ACTIVE link, else the
+  -- last one (entity-renderer.ts); the sort key puts that one first
+  SELECT self, attr, kind,
+    CASE WHEN kind <> 'R' THEN NULL WHEN bool_or(is_coll) THEN '[' || string_agg(related, ',') || ']' ELSE (array_agg(related))[1] END AS rel,
+    CASE WHEN kind = 'R' AND NOT bool_or(is_legacy) THEN NULL
+         WHEN bool_or(is_coll) THEN '[' || COALESCE(string_agg(id, ',') FILTER (WHERE status = 'ACTIVE'), '') || ']'
+         ELSE COALESCE((array_agg(id) FILTER (WHERE status = 'ACTIVE'))[1], 'null') END AS att
+  FROM (SELECT * FROM lk ORDER BY self, attr, kind,
+          CASE WHEN is_coll THEN 0 ELSE (status <> 'ACTIVE')::int END,
+          CASE WHEN is_coll OR status = 'ACTIVE' THEN ordinal ELSE -ordinal END,
+          CASE WHEN is_coll OR status = 'ACTIVE' THEN other END COLLATE "C",
+          other COLLATE "C" DESC) sorted
+  GROUP BY self, attr, kind
 ), rs AS (
-  SELECT self,
-         jsonb_object_agg(attr, CASE WHEN is_coll THEN related ELSE single END) AS rel,
-         jsonb_object_agg(attr, CASE WHEN is_coll THEN COALESCE(active_ids, '[]'::jsonb) ELSE COALESCE(active_ids->0, 'null'::jsonb) END)
-           FILTER (WHERE is_legacy) AS legacy
-    FROM ra GROUP BY self
-), os AS (
-  SELECT self, jsonb_object_agg(attr, CASE WHEN is_coll THEN ids ELSE ids->0 END) AS refs
-    FROM (
-      SELECT lo.self, lo.attr, p.is_coll, jsonb_agg(jsonb_build_object('guid', lo.other, 'typeName', lo.otype) ORDER BY ${LINK_ORDER}) AS ids
-        FROM lo JOIN x_oplan p ON p.type_name = lo.self_type AND p.attr = lo.attr
-       WHERE lo.status = 'ACTIVE'
-       GROUP BY lo.self, lo.attr, p.is_coll
-    ) o GROUP BY self
+  -- every attribute of the entity's type shown from links, with its value when unset ([] or null / absent)
+  SELECT e.guid AS self,
+    string_agg(to_json(a.attr) || ':' || COALESCE(ra.rel, '[]'), ',') FILTER (WHERE a.kind = 'R' AND (ra.rel IS NOT NULL OR a.is_coll)) AS rel,
+    string_agg(to_json(a.attr) || ':' || COALESCE(ra.att, CASE WHEN a.is_coll THEN '[]' ELSE 'null' END), ',') FILTER (WHERE a.kind = 'O' OR a.is_legacy) AS att
+  FROM e JOIN x_aplan a ON a.type_name = e.type_name
+  LEFT JOIN ra ON ra.self = e.guid AND ra.attr = a.attr AND ra.kind = a.kind
+  GROUP BY e.guid
 ), cls AS (
-  SELECT holder, jsonb_agg(c ORDER BY k, tn, src COLLATE "C") AS list FROM (
-    SELECT c.entity_guid AS holder, 0 AS k, c.type_name AS tn, c.entity_guid AS src,
-           jsonb_build_object('typeName', c.type_name, 'attributes', COALESCE(c.attributes, '{}'::jsonb), 'entityGuid', c.entity_guid,
-             'entityStatus', s.status, 'propagate', c.propagate, 'removePropagationsOnEntityDelete', c.remove_propagations_on_entity_delete,
-             'validityPeriods', COALESCE(c.validity_periods, '[]'::jsonb)) AS c
+  SELECT holder, '[' || string_agg(c, ',') || ']' AS list FROM (
+    SELECT c.entity_guid AS holder,
+      '{"typeName":' || to_json(c.type_name) || ',"attributes":' || ${jsonOr('c.attributes', '{}')} || ',"entityGuid":' || to_json(c.entity_guid)
+      || ',"entityStatus":' || to_json(s.status) || ',"propagate":' || c.propagate || ',"removePropagationsOnEntityDelete":' || c.remove_propagations_on_entity_delete
+      || ',"validityPeriods":' || ${jsonOr('c.validity_periods', '[]')} || '}' AS c
       FROM e s JOIN classification c ON c.entity_guid = s.guid
     UNION ALL
-    SELECT p.entity_guid, 1, c.type_name, c.entity_guid,
-           jsonb_build_object('typeName', c.type_name, 'attributes', COALESCE(c.attributes, '{}'::jsonb), 'entityGuid', c.entity_guid,
-             'entityStatus', s.status, 'propagate', c.propagate, 'removePropagationsOnEntityDelete', c.remove_propagations_on_entity_delete,
-             'validityPeriods', COALESCE(c.validity_periods, '[]'::jsonb))
+    SELECT p.entity_guid,
+      '{"typeName":' || to_json(c.type_name) || ',"attributes":' || ${jsonOr('c.attributes', '{}')} || ',"entityGuid":' || to_json(c.entity_guid)
+      || ',"entityStatus":' || to_json(s.status) || ',"propagate":' || c.propagate || ',"removePropagationsOnEntityDelete":' || c.remove_propagations_on_entity_delete
+      || ',"validityPeriods":' || ${jsonOr('c.validity_periods', '[]')} || '}'
       FROM e h JOIN propagated_classification p ON p.entity_guid = h.guid
       JOIN classification c ON c.entity_guid = p.source_guid AND c.type_name = p.type_name
       JOIN entity s ON s.guid = c.entity_guid
   ) x GROUP BY holder
+), ea AS (
+  SELECT e.*, (CASE WHEN t.type_name IS NULL THEN e.attributes
+                    WHEN t.softrefs IS NULL THEN t.attr_base || (e.attributes - t.strip)
+                    ELSE pg_temp.atlas_soft_refs(t.attr_base || (e.attributes - t.strip), t.softrefs) END)::text AS attrs
+    FROM e LEFT JOIN x_tplan t ON t.type_name = e.type_name
 ), rendered AS (
   SELECT e.guid,
-    jsonb_build_object(
-      'typeName', e.type_name, 'guid', e.guid, 'status', e.status,
-      'createTime', e.create_time, 'updateTime', e.update_time, 'version', e.version,
-      'attributes', COALESCE(t.attr_defaults, '{}'::jsonb)
-                    || CASE WHEN t.softrefs IS NULL THEN e.attributes - COALESCE(t.strip, '{}'::text[])
-                            ELSE pg_temp.atlas_soft_refs(e.attributes - t.strip, t.softrefs) END
-                    || COALESCE(os.refs, '{}'::jsonb) || COALESCE(rs.legacy, '{}'::jsonb),
-      'relationshipAttributes', COALESCE(t.rel_defaults, '{}'::jsonb) || COALESCE(rs.rel, '{}'::jsonb),
-      'labels', COALESCE(e.labels, '[]'::jsonb))
-    || CASE WHEN e.created_by IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('createdBy', e.created_by) END
-    || CASE WHEN e.updated_by IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('updatedBy', e.updated_by) END
-    || CASE WHEN cls.list IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('classifications', cls.list) END
-    || CASE WHEN COALESCE(e.home_id, '') = '' THEN '{}'::jsonb ELSE jsonb_build_object('homeId', e.home_id) END
-    || CASE WHEN e.provenance_type IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('provenanceType', e.provenance_type) END
-    || CASE WHEN e.custom_attributes IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('customAttributes', e.custom_attributes) END
-    || CASE WHEN e.business_attributes IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('businessAttributes', e.business_attributes) END
-    || CASE WHEN e.is_incomplete THEN '{"isIncomplete": true}'::jsonb ELSE '{}'::jsonb END AS j
-  FROM e
-  LEFT JOIN x_tplan t ON t.type_name = e.type_name
+    '{"typeName":' || to_json(e.type_name) || ',"guid":' || to_json(e.guid) || ',"status":' || to_json(e.status)
+    || ',"createTime":' || e.create_time || ',"updateTime":' || e.update_time || ',"version":' || e.version
+    || CASE WHEN e.created_by IS NULL THEN '' ELSE ',"createdBy":' || to_json(e.created_by) END
+    || CASE WHEN e.updated_by IS NULL THEN '' ELSE ',"updatedBy":' || to_json(e.updated_by) END
+    || ',"attributes":' || CASE WHEN rs.att IS NULL THEN e.attrs WHEN e.attrs = '{}' THEN '{' || rs.att || '}' ELSE left(e.attrs, -1) || ',' || rs.att || '}' END
+    || ',"relationshipAttributes":{' || COALESCE(rs.rel, '') || '}'
+    || ',"labels":' || ${jsonOr('e.labels', '[]')}
+    || CASE WHEN cls.list IS NULL THEN '' ELSE ',"classifications":' || cls.list END
+    || CASE WHEN COALESCE(e.home_id, '') = '' THEN '' ELSE ',"homeId":' || to_json(e.home_id) END
+    || CASE WHEN e.provenance_type IS NULL THEN '' ELSE ',"provenanceType":' || e.provenance_type END
+    || CASE WHEN e.custom_attributes IS NULL OR jsonb_typeof(e.custom_attributes) = 'null' THEN '' ELSE ',"customAttributes":' || e.custom_attributes::text END
+    || CASE WHEN e.business_attributes IS NULL OR jsonb_typeof(e.business_attributes) = 'null' THEN '' ELSE ',"businessAttributes":' || e.business_attributes::text END
+    || CASE WHEN e.is_incomplete THEN ',"isIncomplete":true' ELSE '' END
+    || '}' AS j
+  FROM ea e
   LEFT JOIN rs ON rs.self = e.guid
-  LEFT JOIN os ON os.self = e.guid
   LEFT JOIN cls ON cls.holder = e.guid
 ), referred AS (
-  SELECT m.root, jsonb_object_agg(m.guid, r.j) AS map
-    FROM page p JOIN x_member m ON m.root = p.guid JOIN rendered r ON r.guid = m.guid
-   WHERE p.ext GROUP BY m.root
+  SELECT m.root, string_agg(to_json(m.guid) || ':' || r.j, ',') AS map
+    FROM mem m JOIN rendered r ON r.guid = m.guid GROUP BY m.root
 )
-SELECT p.seq::text AS seq, p.guid,
-       (CASE WHEN p.ext THEN jsonb_build_object('entity', r.j, 'referredEntities', COALESCE(f.map, '{}'::jsonb))
-             ELSE jsonb_build_object('entity', r.j) END)::text AS json
+SELECT p.guid,
+       CASE WHEN p.ext THEN '{"entity":' || r.j || ',"referredEntities":{' || COALESCE(f.map, '') || '}}'
+            ELSE '{"entity":' || r.j || '}' END AS json
   FROM page p JOIN rendered r ON r.guid = p.guid LEFT JOIN referred f ON f.root = p.guid
  ORDER BY p.seq`;
+
+/** JSON text of a jsonb column, `dflt` when SQL NULL or JSON null (the renderer's `?? default`). */
+function jsonOr(column: string, dflt: string): string {
+  return `(CASE WHEN ${column} IS NULL OR jsonb_typeof(${column}) = 'null' THEN '${dflt}' ELSE ${column}::text END)`;
+}
