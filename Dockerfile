@@ -24,4 +24,5 @@ EXPOSE 21000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||21000)+'/api/docs-json',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
 # `node` directly, not `npm start` (which builds first): signals reach the server, which shuts down cleanly
-CMD ["node", "dist/src/main.js"]
+# the heap budget of `npm start`: V8 sizes its heap growth by it (see README, "Memory")
+CMD ["node", "--max-old-space-size=1024", "dist/src/main.js"]

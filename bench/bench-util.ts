@@ -44,7 +44,9 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = 20000 + Math.floor(Math.random() * 9000);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // the same heap budget as `npm start` (package.json): V8 sizes its heap growth by the limit, and with the
+// default limit of a large machine (~4 GB) an import's garbage piles up to ~350 MB before it is collected
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=1024').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...nodeFlags, ...profile, path.join(REPO_ROOT, 'dist/src/main.js')], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
