@@ -84,8 +84,8 @@ export class ExportService {
       const sink = new ZipSink(res, { endDestination: false, tempDir: this.config.tempDir });
       try {
         // spec 2.1 write order: entity files in export order, then the order, the typesdef, the result
-        for await (const page of session.files()) {
-          for (const file of page) await sink.addEntry(`${file.guid}.json`, file.json);
+        for await (const files of session.files()) {
+          for (const file of files) await sink.addEntry(`${file.guid}.json`, file.json);
         }
         await sink.addEntryStream(EXPORT_ORDER_ENTRY, jsonArray(session.order()));
         await sink.addEntry(TYPESDEF_ENTRY, JSON.stringify(typesDef));

@@ -45,10 +45,10 @@ export interface ExportSummary {
   firstGuid?: string;
 }
 
-/** One `{guid}.json` entry: AtlasEntityWithExtInfo as compact JSON text. */
+/** One `{guid}.json` entry: AtlasEntityWithExtInfo as JSON text (UTF-8 bytes). */
 export interface ExportFile {
   guid: string;
-  json: string;
+  json: Buffer;
 }
 
 export type SqlQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;

@@ -3,11 +3,13 @@
 // frontier per statement (never one query per entity); every `{guid}.json` is built as JSON text by PostgreSQL.
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import { releaseRunner } from '../../database/raw-client';
 import type { TypeLookup } from '../typesystem/resolved-types';
 import { AppConfig } from '../../config/app-config';
+import { copyBinaryRows, CopyRow } from './copy-binary-rows';
 import { buildRenderPlan, RenderPlan } from './export-render-plan';
 import {
   AttributeMatch, EXPORT_WRITTEN_VIEW, ExportFile, ExportReader, ExportSession, ExportSummary, SqlQuery, StartSpec,
@@ -50,6 +52,8 @@ const RENDER_SETUP_SQL = `
       CREATE TEMP TABLE x_aplan (type_name text, attr text, kind text, is_coll boolean NOT NULL, is_legacy boolean NOT NULL,
         PRIMARY KEY (type_name, attr, kind));
       CREATE TEMP TABLE x_reltype (type_name text PRIMARY KEY, end1_type text NOT NULL);
+      CREATE TEMP TABLE x_page (seq bigint NOT NULL, guid text NOT NULL, ext boolean NOT NULL);
+      CREATE TEMP TABLE x_pmem (root text NOT NULL, guid text NOT NULL);
       CREATE FUNCTION pg_temp.atlas_soft_ref1(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
         SELECT CASE WHEN jsonb_typeof(v) <> 'string' THEN v
                     WHEN strpos(v #>> '{}', ':') = 0 THEN jsonb_build_object('guid', v #>> '{}')
@@ -152,6 +156,22 @@ class Connection {
     return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
   };
 
+  /** Starts rendering a page: loads its guids, then streams `COPY (FILE_PAGE_SQL) TO STDOUT (FORMAT binary)`. */
+  renderPage(ref: PageRef): RenderedPage {
+    const loaded = this.exec(LOAD_PAGE_SQL, [ref.seqs, ref.guids, ref.exts, ref.roots ?? '{}', ref.members ?? '{}']);
+    loaded.catch(() => undefined);
+    const stream = this.client.query(copyTo(`COPY (${FILE_PAGE_SQL}) TO STDOUT (FORMAT binary)`));
+    // errors surface through the iteration; never as an unhandled 'error' event
+    stream.on('error', () => undefined);
+    return {
+      rows: (async function* () {
+        await loaded;
+        yield* copyBinaryRows(stream);
+      })(),
+      discard: () => stream.destroy(),
+    };
+  }
+
   /** Back to the pool clean (temporary objects dropped, settings reset); after an error, discarded. */
   async release(error?: unknown): Promise<void> {
     if (this.released) return;
@@ -181,6 +201,12 @@ async function openRenderer(db: DataSource, snapshot: string, plan: RenderPlan):
     await c.release(e);
     throw e;
   }
+}
+
+interface RenderedPage {
+  /** [guid, AtlasEntityWithExtInfo JSON] rows, a chunk's worth at a time */
+  rows: AsyncIterable<CopyRow[]>;
+  discard(): void;
 }
 
 interface PageRef {
@@ -549,47 +575,50 @@ class PostgresExportSession implements ExportSession {
 
   /**
    * Pages are cut on this connection (a few arrays of guids, passed on as text) and rendered on the render
-   * connections, or here; up to one page more than there are renderers is in flight, so PostgreSQL builds the
-   * next pages while Node writes the current one. Pages come out in export order.
+   * connections (or here when there are none), each as a binary COPY whose bytes go on as they are. While Node
+   * reads one page, the other render connection builds the next: a page's statement does all its work (the final
+   * sort) before its first row, and then waits on the socket. Pages come out in export order.
    */
   async *files(pageSize = EXPORT_PAGE_FILES): AsyncIterable<ExportFile[]> {
     const renderers: Connection[] = [];
+    const started: RenderedPage[] = [];
     let failure: unknown;
     try {
       if (this.snapshot && this.inTransaction) {
         for (let i = 0; i < this.renderers; i++) renderers.push(await openRenderer(this.db, this.snapshot, this.plan));
       }
       const workers = renderers.length > 0 ? renderers : [this.main];
-      const inflight: Array<Promise<ExportFile[]>> = [];
       let after = 0;
       let exhausted = false;
       let turn = 0;
       const fill = async () => {
-        while (!exhausted && inflight.length < workers.length + 1) {
+        while (!exhausted && started.length < workers.length) {
           const ref = await this.pageRef(after, pageSize);
           if (!ref) {
             exhausted = true;
             return;
           }
           after = ref.last;
-          const rendering = renderPage(workers[turn++ % workers.length], ref);
-          // a rejected page surfaces when awaited; never as an unhandled rejection meanwhile
-          rendering.catch(() => undefined);
-          inflight.push(rendering);
+          started.push(workers[turn++ % workers.length].renderPage(ref));
         }
       };
       await fill();
-      while (inflight.length > 0) {
-        const files = await inflight.shift()!;
+      while (started.length > 0) {
+        const page = started[0];
+        for await (const rows of page.rows) {
+          yield rows.map((r) => ({ guid: r[0]!.toString('utf8'), json: r[1]! }));
+        }
+        started.shift();
         await fill();
-        yield files;
       }
     } catch (e) {
       failure = e;
       throw e;
     } finally {
-      // also when the consumer stops early (a failed archive): queued statements finish, then the connections go
-      await Promise.all(renderers.map((r) => r.release(failure)));
+      // also when the consumer stops early (a failed archive): the connections with unread pages are discarded
+      const unfinished = failure ?? (started.length > 0 ? new Error('export stopped before its last page') : undefined);
+      for (const p of started) p.discard();
+      await Promise.all(renderers.map((r) => r.release(unfinished)));
     }
   }
 
@@ -619,9 +648,11 @@ class PostgresExportSession implements ExportSession {
   }
 }
 
-function renderPage(c: Connection, ref: PageRef): Promise<ExportFile[]> {
-  return c.query<ExportFile>(FILE_PAGE_SQL, [ref.seqs, ref.guids, ref.exts, ref.roots ?? '{}', ref.members ?? '{}']);
-}
+/** A page's files and their members (PAGE_REF_SQL's arrays) into the render connection's page tables. */
+const LOAD_PAGE_SQL = `
+WITH cleared AS (DELETE FROM x_page), cleared_members AS (DELETE FROM x_pmem),
+files AS (INSERT INTO x_page SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[]))
+INSERT INTO x_pmem SELECT * FROM unnest($4::text[], $5::text[])`;
 
 /** The next page of x_export after seq $1 (at most $2 files) and the members of its files, as array literals. */
 export const PAGE_REF_SQL = `
@@ -653,15 +684,15 @@ function matchPredicate(match: AttributeMatch, value: string, param: string): st
 
 /**
  * One page of `{guid}.json` texts in export order: AtlasEntityWithExtInfo with the entity rendered as
- * entity-renderer.ts renders it (spec 3.6) and referredEntities = its owned closure. $1..$3: seq, guid, ext of
- * the page's files; $4, $5: root and guid of their members (PAGE_REF_SQL). The JSON is built as text (cheaper than jsonb values); aggregates read their input in the
+ * entity-renderer.ts renders it (spec 3.6) and referredEntities = its owned closure, for the files in x_page
+ * and their members in x_pmem (LOAD_PAGE_SQL). COPY takes no parameters, hence the tables. The JSON is built as text (cheaper than jsonb values); aggregates read their input in the
  * order of a sorted subquery instead of sorting each group.
  */
 export const FILE_PAGE_SQL = `
 WITH page AS (
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[]) AS p(seq, guid, ext)
+  SELECT seq, guid, ext FROM x_page
 ), mem AS (
-  SELECT * FROM unnest($4::text[], $5::text[]) AS m(root, guid)
+  SELECT root, guid FROM x_pmem
 ), pe AS MATERIALIZED (
   SELECT guid FROM page
   UNION
