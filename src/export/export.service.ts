@@ -4,7 +4,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import type { AtlasExportRequest, AtlasExportResult, Caller } from '../metadata/model';
+import type { AtlasExportRequest, AtlasExportResult, AtlasObjectId, Caller } from '../metadata/model';
+import type { TypeLookup } from '../metadata/typesystem/resolved-types';
 import { EXPORT_WRITTEN_VIEW, ExportReader, ExportSession, ExportSummary } from '../metadata/store/export-reader';
 import { TypeRegistry } from '../metadata/typesystem/type-registry';
 import { collectTypeClosure } from '../metadata/typesystem/typedef-rules';
@@ -54,7 +55,7 @@ export class ExportService {
     const session = await this.reader.open(types);
     let failure: unknown;
     try {
-      const run = await this.traverse(session, options, items);
+      const run = await this.traverse(session, options, items, types);
       const traversedAt = Date.now();
       const typesDef = collectTypeClosure(Object.keys(run.summary.entitiesByType), run.summary.classificationNames, types);
       const echo = requestEcho(request, options);
@@ -113,8 +114,9 @@ export class ExportService {
   }
 
   /** Start entities and traversal of every item, in array order, sharing one processed set (spec 3.3, 3.4). */
-  private async traverse(session: ExportSession, options: ExportOptions, items: AtlasExportRequest['itemsToExport'] & object): Promise<Traversed> {
-    const types = await this.registry.lookup();
+  private async traverse(session: ExportSession, options: ExportOptions, items: AtlasObjectId[], types: TypeLookup): Promise<Traversed> {
+    // no other database work while the session's transaction is open: on the embedded database a second
+    // connection would wait for it to end
     const traversal = traversalOptionsFor(options, items);
     const statuses: ItemStatus[] = [];
     for (const item of items) {

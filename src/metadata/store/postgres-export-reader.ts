@@ -145,14 +145,14 @@ class Connection {
   query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const t0 = Date.now();
     const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    if (Date.now() - t0 > 25) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
     return res.rows as T[];
   };
 
   exec = async (sql: string, params: unknown[] = []): Promise<number> => {
     const t0 = Date.now();
     const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    if (Date.now() - t0 > 25) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
     return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
   };
 
@@ -253,22 +253,20 @@ class PostgresExportSession implements ExportSession {
     await loadRenderPlan((sql, params) => this.exec(sql, params), this.plan);
     await this.exec(`
       CREATE TEMP TABLE x_start (guid text PRIMARY KEY, ord bigint NOT NULL);
-      CREATE TEMP TABLE x_seen (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, done boolean NOT NULL);
+      CREATE TEMP TABLE x_seen (guid text NOT NULL, dir smallint NOT NULL, lineage boolean NOT NULL, done boolean NOT NULL);
       CREATE TEMP TABLE x_front (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
       CREATE TEMP TABLE x_next (guid text NOT NULL, dir smallint NOT NULL, ord bigint NOT NULL, fresh boolean NOT NULL);
-      CREATE TEMP TABLE x_lpool (guid text PRIMARY KEY, ord bigint NOT NULL);
+      CREATE TEMP TABLE x_lpool (guid text NOT NULL, ord bigint NOT NULL);
       CREATE TEMP TABLE x_exp (root text NOT NULL, guid text NOT NULL, type_name text NOT NULL, lineage boolean NOT NULL,
         dir smallint NOT NULL, ord bigint NOT NULL, depth int NOT NULL, ordinal int NOT NULL, fresh boolean NOT NULL);
-      CREATE TEMP TABLE x_cand (guid text PRIMARY KEY, dir smallint NOT NULL, lineage boolean NOT NULL, o bigint NOT NULL);
-      CREATE TEMP TABLE x_root (guid text PRIMARY KEY, seq bigint NOT NULL);
+      CREATE TEMP TABLE x_cand (guid text NOT NULL, dir smallint NOT NULL, lineage boolean NOT NULL, o bigint NOT NULL);
+      CREATE TEMP TABLE x_root (guid text NOT NULL, seq bigint NOT NULL);
       CREATE TEMP TABLE x_member (root text NOT NULL, guid text NOT NULL, depth int NOT NULL, ordinal int NOT NULL);
       CREATE TEMP TABLE x_export (seq bigint PRIMARY KEY, guid text NOT NULL, ext boolean NOT NULL);
       CREATE TEMP VIEW ${EXPORT_WRITTEN_VIEW} AS
         SELECT x.guid, true AS top, x.seq FROM x_export x
         UNION ALL
         SELECT m.guid, false AS top, x.seq FROM x_export x JOIN x_member m ON m.root = x.guid WHERE x.ext;
-      CREATE INDEX ON x_member (root);
-      CREATE INDEX ON x_member (guid);
     `);
   }
 
@@ -328,7 +326,7 @@ class PostgresExportSession implements ExportSession {
          INSERT INTO x_seen (guid, dir, lineage, done)
          SELECT s.guid, 0, COALESCE(t.lineage, false), false
            FROM x_start s JOIN entity e ON e.guid = s.guid LEFT JOIN x_tplan t ON t.type_name = e.type_name
-         ON CONFLICT (guid) DO NOTHING
+          WHERE NOT EXISTS (SELECT 1 FROM x_seen x WHERE x.guid = s.guid)
          RETURNING guid)
        INSERT INTO x_front (guid, dir, ord, fresh)
        SELECT s.guid, 0, $1 + x.ord, true FROM s JOIN x_start x ON x.guid = s.guid`,
@@ -346,20 +344,28 @@ class PostgresExportSession implements ExportSession {
   private async expandLevel(options: TraversalOptions): Promise<number> {
     // processed now; a first processing makes it a root in processing order
     await this.exec(`UPDATE x_seen s SET done = true FROM x_front f WHERE s.guid = f.guid AND NOT s.done`);
-    await this.exec(`INSERT INTO x_root (guid, seq) SELECT guid, ord FROM x_front WHERE fresh ON CONFLICT (guid) DO NOTHING`);
+    // (the bookkeeping tables have no unique indexes: anti-joins keep them unique, cheaper than index upkeep)
+    await this.exec(`INSERT INTO x_root (guid, seq) SELECT guid, ord FROM x_front WHERE fresh`);
 
     // each processed entity with its owned closure (spec 3.4 step 3: referred entities are expanded too), one
     // ownership level per statement: plain joins, so PostgreSQL may hash-join a large frontier
     await this.exec(`TRUNCATE x_exp`);
+    // FULL expansion needs no types (CONNECTED direction rules and the hive shortcuts do)
+    const typed = options.mode === 'CONNECTED' || !!options.hiveDbShortcut || !!options.hiveTableShortcut;
+    const typeOf = (alias: string) => (typed
+      ? `(SELECT e.type_name FROM entity e WHERE e.guid = ${alias})`
+      : `''`);
+    const lineageOf = (alias: string) => (typed
+      ? `COALESCE((SELECT t.lineage FROM entity e JOIN x_tplan t ON t.type_name = e.type_name WHERE e.guid = ${alias}), false)`
+      : 'false');
     let added = await this.exec(
       `INSERT INTO x_exp (root, guid, type_name, lineage, dir, ord, depth, ordinal, fresh)
-       SELECT f.guid, f.guid, e.type_name, COALESCE(t.lineage, false), f.dir, f.ord, 0, 0, f.fresh
-         FROM x_front f JOIN entity e ON e.guid = f.guid LEFT JOIN x_tplan t ON t.type_name = e.type_name`,
+       SELECT f.guid, f.guid, ${typeOf('f.guid')}, ${lineageOf('f.guid')}, f.dir, f.ord, 0, 0, f.fresh FROM x_front f`,
     );
     for (let depth = 0; added > 0 && depth < MAX_OWNERSHIP_DEPTH; depth++) {
       added = await this.exec(
         `INSERT INTO x_exp (root, guid, type_name, lineage, dir, ord, depth, ordinal, fresh)
-         SELECT c.root, c.child, e.type_name, COALESCE(t.lineage, false), c.dir, c.ord, $1 + 1, c.ordinal, c.fresh
+         SELECT c.root, c.child, ${typed ? 'e.type_name' : `''`}, ${typed ? 'COALESCE(t.lineage, false)' : 'false'}, c.dir, c.ord, $1 + 1, c.ordinal, c.fresh
            FROM (
              SELECT x.root, r.end2_guid AS child, x.dir, x.ord, r.ordinal, x.fresh
                FROM x_exp x JOIN relationship r ON r.end1_guid = x.guid AND r.owner_end = 1 WHERE x.depth = $1
@@ -367,7 +373,7 @@ class PostgresExportSession implements ExportSession {
              SELECT x.root, r.end1_guid, x.dir, x.ord, r.ordinal, x.fresh
                FROM x_exp x JOIN relationship r ON r.end2_guid = x.guid AND r.owner_end = 2 WHERE x.depth = $1
            ) c
-           JOIN entity e ON e.guid = c.child LEFT JOIN x_tplan t ON t.type_name = e.type_name`,
+           ${typed ? 'JOIN entity e ON e.guid = c.child LEFT JOIN x_tplan t ON t.type_name = e.type_name' : ''}`,
         [depth],
       );
     }
@@ -455,9 +461,13 @@ class PostgresExportSession implements ExportSession {
       `INSERT INTO x_member (root, guid, depth, ordinal) SELECT root, guid, depth, ordinal FROM x_exp WHERE fresh AND depth > 0`,
     );
     await this.exec(
+      `UPDATE x_seen s SET done = true FROM x_exp x WHERE x.depth > 0 AND s.guid = x.guid AND NOT s.done`,
+    );
+    await this.exec(
       `INSERT INTO x_seen (guid, dir, lineage, done)
-       SELECT x.guid, ${DIR_EMBEDDED}, false, true FROM x_exp x WHERE x.depth > 0 GROUP BY x.guid
-       ON CONFLICT (guid) DO UPDATE SET done = true`,
+       SELECT x.guid, ${DIR_EMBEDDED}, false, true FROM x_exp x
+        WHERE x.depth > 0 AND NOT EXISTS (SELECT 1 FROM x_seen s WHERE s.guid = x.guid)
+        GROUP BY x.guid`,
     );
   }
 
@@ -480,7 +490,7 @@ class PostgresExportSession implements ExportSession {
     const [{ queued }] = await this.query<{ queued: string }>(
       `WITH ins AS (
          INSERT INTO x_seen (guid, dir, lineage, done)
-         SELECT guid, dir, lineage, false FROM x_cand ON CONFLICT (guid) DO NOTHING
+         SELECT c.guid, c.dir, c.lineage, false FROM x_cand c WHERE NOT EXISTS (SELECT 1 FROM x_seen s WHERE s.guid = c.guid)
          RETURNING guid, dir, lineage),
        lin AS (
          INSERT INTO x_lpool (guid, ord) SELECT i.guid, $1 + c.o FROM ins i JOIN x_cand c ON c.guid = i.guid WHERE i.lineage
@@ -538,6 +548,8 @@ class PostgresExportSession implements ExportSession {
        ) f`,
       [changedAfter],
     );
+    // built once the traversal is over: cheaper than keeping them up to date row by row
+    await this.exec(`CREATE INDEX ON x_member (root)`);
     await this.exec(`ANALYZE x_export, x_member`);
     const byType = await this.query<{ type_name: string; n: string }>(
       `SELECT e.type_name, count(*)::text AS n FROM ${EXPORT_WRITTEN_VIEW} w JOIN entity e ON e.guid = w.guid GROUP BY e.type_name`,
@@ -649,7 +661,7 @@ class PostgresExportSession implements ExportSession {
 }
 
 /** A page's files and their members (PAGE_REF_SQL's arrays) into the render connection's page tables. */
-const LOAD_PAGE_SQL = `
+export const LOAD_PAGE_SQL = `
 WITH cleared AS (DELETE FROM x_page), cleared_members AS (DELETE FROM x_pmem),
 files AS (INSERT INTO x_page SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[]))
 INSERT INTO x_pmem SELECT * FROM unnest($4::text[], $5::text[])`;
@@ -711,9 +723,13 @@ WITH page AS (
       SELECT r.end2_guid, r.end2_attr, r.type_name, r.guid, r.status, r.attributes, r.ordinal, r.end1_guid
         FROM relationship r WHERE r.end2_guid = s.guid AND r.end2_attr IS NOT NULL
     ) l
+    -- the other end: most links of a page stay inside it (table <-> columns, storage descriptor)
+    LEFT JOIN e pg ON pg.guid = l.other
     CROSS JOIN LATERAL (
-      SELECT o.type_name, o.status, o.attributes->>'qualifiedName' AS oqn, o.attributes->>'name' AS oname
-        FROM entity o WHERE o.guid = l.other
+      SELECT pg.type_name, pg.status, pg.attributes->>'qualifiedName' AS oqn, pg.attributes->>'name' AS oname WHERE pg.guid IS NOT NULL
+      UNION ALL
+      SELECT o.type_name, o.status, o.attributes->>'qualifiedName', o.attributes->>'name'
+        FROM entity o WHERE pg.guid IS NULL AND o.guid = l.other
     ) o
 ), lk AS (
   -- each link once per attribute showing it: R = a relationship attribute of one of its relationshipDefs,
@@ -771,7 +787,11 @@ WITH page AS (
   ) x GROUP BY holder
 ), ea AS (
   SELECT e.*, (CASE WHEN t.type_name IS NULL THEN e.attributes
-                    WHEN t.softrefs IS NULL THEN t.attr_base || (e.attributes - t.strip)
+                    -- soft references are rewritten only when set (the usual replicatedTo/From are null)
+                    WHEN t.softrefs IS NULL OR (cardinality(t.softrefs) <= 2
+                         AND COALESCE(jsonb_typeof(e.attributes -> t.softrefs[1]), 'null') = 'null'
+                         AND COALESCE(jsonb_typeof(e.attributes -> t.softrefs[2]), 'null') = 'null')
+                      THEN t.attr_base || (e.attributes - t.strip)
                     ELSE pg_temp.atlas_soft_refs(t.attr_base || (e.attributes - t.strip), t.softrefs) END)::text AS attrs
     FROM e LEFT JOIN x_tplan t ON t.type_name = e.type_name
 ), rendered AS (
