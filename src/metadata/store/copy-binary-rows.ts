@@ -76,7 +76,10 @@ export class CopyBinaryRowParser {
 
   private peek(n: number): Buffer {
     if (this.chunks[0].length >= n) return this.chunks[0].subarray(0, n);
-    return Buffer.concat(this.chunks, this.length).subarray(0, n);
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    for (let i = 0; at < n; i++) at += this.chunks[i].copy(out, at, 0, Math.min(this.chunks[i].length, n - at));
+    return out;
   }
 
   /** The next n bytes: a view when they lie in one chunk, else one copy. */
