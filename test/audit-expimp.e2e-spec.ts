@@ -1,13 +1,9 @@
 // Export/import audits (spec 9, issue 6) on real PostgreSQL: failed imports are audited with their status and
 // resume position (P9); GET /admin/expimp/audit filters, paging, order and access.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import archiver from 'archiver';
-import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExportImportAuditService } from '../src/audit/export-import-audit.service';
-import { hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
+import { editedFixture, hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
 import { ADMIN, NON_ADMIN, startTestApp, type TestApp } from './helpers/test-app';
 
 const STOCKS_TABLE = '027a987e-867a-4c98-ac1e-c5ded41130d3';
@@ -15,23 +11,6 @@ const STOCKS_PROCESS = 'c13648d9-2eb5-44a9-b2a0-01c9f7593935';
 const BAD = path.resolve(__dirname, 'fixtures/bad');
 const AUDIT = '/api/atlas/admin/expimp/audit';
 
-/** stocks.zip with one entry rewritten by `edit` */
-async function editedStocks(edit: (name: string, json: any) => any): Promise<string> {
-  const src = new StreamZip.async({ file: zipPath('stocks.zip') });
-  const entries = Object.keys(await src.entries());
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-audit-')), 'stocks-edited.zip');
-  const out = fs.createWriteStream(file);
-  const zip = archiver('zip');
-  zip.pipe(out);
-  for (const name of entries) {
-    const json = JSON.parse((await src.entryData(name)).toString('utf8'));
-    zip.append(JSON.stringify(edit(name, json)), { name });
-  }
-  await src.close();
-  await zip.finalize();
-  await new Promise<void>((r) => out.on('close', () => r()));
-  return file;
-}
 
 async function auditRows(t: TestApp) {
   return t.db.query(`SELECT operation, operation_status, resume_position, resume_guid, source_server_name, target_server_name FROM export_import_audit ORDER BY seq`);
@@ -47,7 +26,7 @@ describe('audits of failed imports', () => {
   beforeEach(async () => resetRepository(t));
 
   it('a failure after committed batches is audited as IMPORT / FAIL with the resume position of the error body (P9)', async () => {
-    const broken = await editedStocks((name, json) => {
+    const broken = await editedFixture('stocks.zip', (name, json) => {
       if (name === `${STOCKS_PROCESS}.json`) json.entity.attributes.userName = null; // mandatory in hive_process
       return json;
     });

@@ -1,35 +1,13 @@
 // spec P6 (late references kept), P9 (resume point in the error body), P11 (committed batches stay whole).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import archiver from 'archiver';
-import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/test-app';
-import { hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
+import { editedFixture, hiveModelsDir, importZip, resetRepository } from './helpers/fixtures';
 
 const DB = '886c5e9c-3ac6-40be-8201-fb0cebb64783';
 const TABLE = '027a987e-867a-4c98-ac1e-c5ded41130d3';
 const PROCESS = 'c13648d9-2eb5-44a9-b2a0-01c9f7593935';
 const HDFS = 'c0a5782a-e4b7-4552-9ad3-709771bfce00';
 
-/** stocks.zip with one entry rewritten by `edit` */
-async function editedStocks(edit: (name: string, json: any) => any): Promise<string> {
-  const src = new StreamZip.async({ file: zipPath('stocks.zip') });
-  const entries = Object.keys(await src.entries());
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-resume-')), 'stocks-edited.zip');
-  const out = fs.createWriteStream(file);
-  const zip = archiver('zip');
-  zip.pipe(out);
-  for (const name of entries) {
-    const json = JSON.parse((await src.entryData(name)).toString('utf8'));
-    zip.append(JSON.stringify(edit(name, json)), { name });
-  }
-  await src.close();
-  await zip.finalize();
-  await new Promise<void>((r) => out.on('close', () => r()));
-  return file;
-}
 
 async function guids(t: TestApp): Promise<string[]> {
   return (await t.db.query(`SELECT guid FROM entity WHERE type_name <> 'AtlasServer' ORDER BY guid`)).map((r: { guid: string }) => r.guid);
@@ -53,7 +31,7 @@ describe('import batches, failures and resume', () => {
   });
 
   it('P9/P11: a failure in the third unit reports the last committed position; resuming completes the import', async () => {
-    const broken = await editedStocks((name, json) => {
+    const broken = await editedFixture('stocks.zip', (name, json) => {
       if (name === `${PROCESS}.json`) json.entity.attributes.userName = null; // mandatory in hive_process
       return json;
     });

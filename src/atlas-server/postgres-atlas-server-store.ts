@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AtlasServerStore, ReplicatedAttribute, StoredServer } from './atlas-server-store';
+import { ownedClosureCte } from '../metadata/store/owned-closure.sql';
 
 /** top-level guids per stamping statement (STYLE 3: long id lists are chunked) */
 export const STAMP_CHUNK = 20_000;
@@ -32,13 +33,7 @@ export class PostgresAtlasServerStore extends AtlasServerStore {
       // The closure follows relationships of any status: the owned children of a DELETED entity are DELETED too
       // and are stamped as well (spec 5.9d, 8.3). Only `attributes` is set: updateTime and change_seq stay (8.3).
       const rows = await this.db.query(
-        `WITH RECURSIVE owned(guid) AS (
-           SELECT unnest($1::text[])
-           UNION
-           SELECT CASE WHEN r.owner_end = 1 THEN r.end2_guid ELSE r.end1_guid END
-             FROM owned o JOIN relationship r
-               ON (r.owner_end = 1 AND r.end1_guid = o.guid) OR (r.owner_end = 2 AND r.end2_guid = o.guid)
-         )
+        `WITH RECURSIVE ${ownedClosureCte({ roots: '$1::text[]' })}
          UPDATE entity e
             SET attributes = jsonb_set(
                   e.attributes, ARRAY[$2::text],

@@ -1,4 +1,6 @@
 // Shared fixture access for e2e tests: real Atlas ZIPs and models from ../shared (read-only).
+import archiver from 'archiver';
+import StreamZip from 'node-stream-zip';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -61,4 +63,22 @@ export async function resetRepository(t: TestApp): Promise<void> {
   await t.db.query(`TRUNCATE entity, entity_unique, relationship, classification, propagated_classification, export_import_audit, type_def`);
   await t.db.query(`UPDATE type_system_state SET version = version + 1`);
   await t.app.get(ModelBootstrap).onModuleInit();
+}
+
+/** A copy of a shared fixture ZIP with each JSON entry passed through `edit` (e.g. to break one entity). */
+export async function editedFixture(name: string, edit: (entryName: string, json: any) => any): Promise<string> {
+  const src = new StreamZip.async({ file: zipPath(name) });
+  const entries = Object.keys(await src.entries());
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-edited-')), name);
+  const out = fs.createWriteStream(file);
+  const zip = archiver('zip');
+  zip.pipe(out);
+  for (const entry of entries) {
+    const json = JSON.parse((await src.entryData(entry)).toString('utf8'));
+    zip.append(JSON.stringify(edit(entry, json)), { name: entry });
+  }
+  await src.close();
+  await zip.finalize();
+  await new Promise<void>((r) => out.on('close', () => r()));
+  return file;
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { copyRows } from './copy-rows';
+import { ownedClosureCte } from './owned-closure.sql';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import type {
   AnyTypeDef, AtlasClassification, AtlasEntity, AtlasEntityHeader, AtlasEntityWithExtInfo, AtlasTypesDef, TypeCategory,
@@ -699,14 +700,7 @@ export class PostgresMetadataStore extends MetadataStore {
   /** Soft delete with cascade over owned children (spec 10.2). Returns headers of every entity that changed. */
   private async softDelete(m: EntityManager, guids: string[], user: string, now: number): Promise<AtlasEntityHeader[]> {
     const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = returnedRows(await m.query(
-      `WITH RECURSIVE owned(guid) AS (
-         SELECT unnest($1::text[])
-         UNION
-         SELECT CASE WHEN r.owner_end = 1 THEN r.end2_guid ELSE r.end1_guid END
-           FROM owned o JOIN relationship r
-             ON (r.owner_end = 1 AND r.end1_guid = o.guid) OR (r.owner_end = 2 AND r.end2_guid = o.guid)
-          WHERE r.status = 'ACTIVE'
-       )
+      `WITH RECURSIVE ${ownedClosureCte({ roots: '$1::text[]', activeOnly: true })}
        UPDATE entity e SET status = 'DELETED', updated_by = $2, update_time = $3, change_seq = nextval('entity_change_seq')
          FROM owned o WHERE e.guid = o.guid AND (e.status = 'ACTIVE' OR e.guid = ANY($1::text[]))
        RETURNING e.guid, e.type_name, e.attributes`,
@@ -863,16 +857,7 @@ export class PostgresMetadataStore extends MetadataStore {
   /** root -> every entity it owns, transitively (composition containers and ownedRef attributes) */
   async ownedClosure(m: EntityManager, roots: string[]): Promise<Array<{ root: string; guid: string }>> {
     return m.query(
-      `WITH RECURSIVE owned(root, guid) AS (
-         SELECT g, g FROM unnest($1::text[]) AS g
-         UNION
-         SELECT o.root, c.child FROM owned o
-           CROSS JOIN LATERAL (
-             SELECT r.end2_guid AS child FROM relationship r WHERE r.owner_end = 1 AND r.end1_guid = o.guid
-             UNION ALL
-             SELECT r.end1_guid FROM relationship r WHERE r.owner_end = 2 AND r.end2_guid = o.guid
-           ) c
-       )
+      `WITH RECURSIVE ${ownedClosureCte({ roots: '$1::text[]' })}
        SELECT o.root, o.guid FROM owned o JOIN entity e ON e.guid = o.guid WHERE o.root <> o.guid`,
       [roots],
     );
