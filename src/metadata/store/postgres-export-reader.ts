@@ -39,10 +39,13 @@ const SESSION_SETTINGS = [
   // Temporary tables have no statistics, so estimates are large and JIT compilation (~250 ms a statement)
   // would cost more than the statements.
   `SET jit = off`,
-  // the page statements sort and aggregate a few MB; on disk they would be several times slower
-  `SET work_mem = '64MB'`,
+  // the traversal groups and sorts up to a few rows per exported entity, pages a few MB: in memory, not on disk
+  `SET work_mem = '256MB'`,
+  // merge joins over unsorted temporary tables only add sorts; with that much work_mem hash joins win
+  `SET enable_mergejoin = off`,
+  `SET random_page_cost = 1.1`,
 ];
-const SESSION_RESET = [`DISCARD TEMP`, `RESET jit`, `RESET work_mem`];
+const SESSION_RESET = [`DISCARD TEMP`, `RESET jit`, `RESET work_mem`, `RESET enable_mergejoin`];
 
 /** What rendering `{guid}.json` needs on a connection: the type plans and the soft-reference functions. */
 const RENDER_SETUP_SQL = `
@@ -363,7 +366,11 @@ class PostgresExportSession implements ExportSession {
        SELECT f.guid, f.guid, ${typeOf('f.guid')}, ${lineageOf('f.guid')}, f.dir, f.ord, 0, 0, f.fresh FROM x_front f`,
     );
     for (let depth = 0; added > 0 && depth < MAX_OWNERSHIP_DEPTH; depth++) {
-      added = await this.exec(
+      // x_exp has no statistics yet: for a large level, hash joins (one pass over relationship) instead of a
+      // probe per entity, which the planner would pick for what it takes to be a handful of rows
+      const large = added > 5000;
+      if (large) await this.exec(`SET enable_nestloop = off`);
+      const level = this.exec(
         `INSERT INTO x_exp (root, guid, type_name, lineage, dir, ord, depth, ordinal, fresh)
          SELECT c.root, c.child, ${typed ? 'e.type_name' : `''`}, ${typed ? 'COALESCE(t.lineage, false)' : 'false'}, c.dir, c.ord, $1 + 1, c.ordinal, c.fresh
            FROM (
@@ -376,9 +383,14 @@ class PostgresExportSession implements ExportSession {
            ${typed ? 'JOIN entity e ON e.guid = c.child LEFT JOIN x_tplan t ON t.type_name = e.type_name' : ''}`,
         [depth],
       );
+      try {
+        added = await level;
+      } finally {
+        if (large) await this.exec(`RESET enable_nestloop`);
+      }
     }
-    // statistics of the frontier let PostgreSQL hash-join a large one instead of probing indexes per entity
-    if (added === 0) await this.exec(`ANALYZE x_exp`);
+    // with statistics PostgreSQL probes indexes for a small level and hash-joins whole tables for a large one
+    await this.exec(`ANALYZE x_exp`);
     await this.recordMembers();
 
     // neighbours over every edge of every expanded entity, filtered by the mode's direction rules
@@ -400,10 +412,13 @@ class PostgresExportSession implements ExportSession {
       : '0';
     const parts: string[] = [];
     const { hiveDbShortcut: db, hiveTableShortcut: table } = options;
+    let edges = '';
     if (!db) {
-      parts.push(`
-        SELECT n.other AS guid, (${nbrDir})::smallint AS dir, COALESCE(ot.lineage, false) AS lineage, x.ord,
-               (x.depth::bigint << 32) + n.ordinal AS k
+      // Edges to entities not known yet, first (most neighbours are known: the grouping, the other end's type and
+      // the ordering then see only the new ones); in CONNECTED mode one known with direction OUT and reached IN
+      // stays: it is expanded again.
+      edges = `, edges AS MATERIALIZED (
+        SELECT n.other, (${nbrDir})::smallint AS dir, x.ord, (x.depth::bigint << 32) + n.ordinal AS k
           FROM x_exp x
           JOIN (
             SELECT r.end1_guid AS self, r.end2_guid AS other, r.type_name AS rtype, 1 AS xend, r.ordinal FROM relationship r
@@ -411,9 +426,14 @@ class PostgresExportSession implements ExportSession {
             SELECT r.end2_guid, r.end1_guid, r.type_name, 2, r.ordinal FROM relationship r
           ) n ON n.self = x.guid
           LEFT JOIN x_reltype rt ON rt.type_name = n.rtype
-          JOIN entity oe ON oe.guid = n.other
+         WHERE (${follow})${table ? ` AND x.type_name <> 'hive_table'` : ''}
+           AND NOT EXISTS (SELECT 1 FROM x_seen s WHERE s.guid = n.other${connected ? ` AND NOT (s.dir = ${DIR_OUT} AND (${nbrDir}) = ${DIR_IN} AND NOT s.lineage)` : ''}))`;
+      parts.push(`
+        SELECT d.other AS guid, d.dir, COALESCE(ot.lineage, false) AS lineage, d.ord, d.k
+          FROM edges d
+          JOIN entity oe ON oe.guid = d.other
           LEFT JOIN x_tplan ot ON ot.type_name = oe.type_name
-         WHERE (${follow}) AND NOT ((SELECT skip_lineage FROM prm) AND COALESCE(ot.lineage, false))${table ? ` AND x.type_name <> 'hive_table'` : ''}`);
+         WHERE NOT ((SELECT skip_lineage FROM prm) AND COALESCE(ot.lineage, false))`);
     }
     // spec 3.5 special cases of incremental export with skipLineage (Atlas optimisations)
     if (db) {
@@ -445,7 +465,7 @@ class PostgresExportSession implements ExportSession {
          WHERE x.type_name = 'hive_table' AND (SELECT changed_after FROM prm) = 0 OR n.change_seq > (SELECT changed_after FROM prm)`);
     }
     await this.exec(
-      `WITH prm AS (SELECT $1::boolean AS skip_lineage, $2::bigint AS changed_after)
+      `WITH prm AS (SELECT $1::boolean AS skip_lineage, $2::bigint AS changed_after)${edges}
        INSERT INTO x_cand (guid, dir, lineage, o)
        SELECT c.guid, max(c.dir), bool_or(c.lineage), row_number() OVER (ORDER BY min(c.ord), min(c.k), c.guid COLLATE "C")
          FROM (${parts.join('\n         UNION ALL')}) c
