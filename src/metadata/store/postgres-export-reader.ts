@@ -55,6 +55,8 @@ const RENDER_SETUP_SQL = `
       CREATE TEMP TABLE x_aplan (type_name text, attr text, kind text, is_coll boolean NOT NULL, is_legacy boolean NOT NULL,
         PRIMARY KEY (type_name, attr, kind));
       CREATE TEMP TABLE x_reltype (type_name text PRIMARY KEY, end1_type text NOT NULL);
+      CREATE TEMP TABLE x_lplan (type_name text NOT NULL, attr text NOT NULL, rel_type text NOT NULL, kind text NOT NULL,
+        is_coll boolean NOT NULL, is_legacy boolean NOT NULL);
       CREATE TEMP TABLE x_page (seq bigint NOT NULL, guid text NOT NULL, ext boolean NOT NULL);
       CREATE TEMP TABLE x_pmem (root text NOT NULL, guid text NOT NULL);
       CREATE FUNCTION pg_temp.atlas_soft_ref1(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
@@ -94,7 +96,14 @@ async function loadRenderPlan(exec: (sql: string, params?: unknown[]) => Promise
     [JSON.stringify(plan.linkAttributes)],
   );
   await exec(`INSERT INTO x_reltype SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type_name text, end1_type text)`, [JSON.stringify(plan.relationshipEnds)]);
-  await exec(`ANALYZE x_tplan, x_rplan, x_aplan, x_reltype`);
+  // which links show in which attribute: R rows per relationshipDef, O rows for any link of that name ('*')
+  await exec(
+    `INSERT INTO x_lplan
+     SELECT a.type_name, a.attr, p.rel_type, 'R', a.is_coll, a.is_legacy FROM x_aplan a JOIN x_rplan p ON p.type_name = a.type_name AND p.attr = a.attr WHERE a.kind = 'R'
+     UNION ALL
+     SELECT a.type_name, a.attr, '*', 'O', a.is_coll, a.is_legacy FROM x_aplan a WHERE a.kind = 'O'`,
+  );
+  await exec(`ANALYZE x_tplan, x_rplan, x_aplan, x_lplan, x_reltype`);
 }
 
 @Injectable()
@@ -754,7 +763,7 @@ WITH page AS (
 ), lk AS (
   -- each link once per attribute showing it: R = a relationship attribute of one of its relationshipDefs,
   -- O = a plain reference attribute (ACTIVE links only)
-  SELECT lo.self, lo.attr, a.kind, a.is_coll, a.is_legacy, lo.status, lo.ordinal, lo.other,
+  SELECT lo.self, lo.self_type, lo.attr, a.kind, a.is_coll, a.is_legacy, lo.status, lo.ordinal, lo.other,
     '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || '}' AS id,
     CASE WHEN a.kind = 'R' THEN
       '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || ',"entityStatus":' || to_json(lo.ostatus)
@@ -764,13 +773,12 @@ WITH page AS (
       || CASE WHEN lo.rattrs IS NULL OR jsonb_typeof(lo.rattrs) = 'null' THEN '' ELSE ',"attributes":' || lo.rattrs::text END || '}'
       || CASE WHEN lo.oqn <> '' THEN ',"qualifiedName":' || to_json(lo.oqn) ELSE '' END || '}' END AS related
   FROM lo
-  JOIN x_aplan a ON a.type_name = lo.self_type AND a.attr = lo.attr
-  LEFT JOIN x_rplan p ON p.type_name = lo.self_type AND p.attr = lo.attr AND p.rel_type = lo.rtype
-  WHERE (a.kind = 'R' AND p.rel_type IS NOT NULL) OR (a.kind = 'O' AND lo.status = 'ACTIVE')
+  JOIN x_lplan a ON a.type_name = lo.self_type AND a.attr = lo.attr AND (a.rel_type = lo.rtype OR a.rel_type = '*')
+  WHERE a.kind = 'R' OR lo.status = 'ACTIVE'
 ), ra AS (
   -- per (entity, attribute): lists in (ordinal, guid) order; a single value is the first ACTIVE link, else the
   -- last one (entity-renderer.ts); the sort key puts that one first
-  SELECT self, attr, kind,
+  SELECT self, self_type, attr, kind,
     CASE WHEN kind <> 'R' THEN NULL WHEN bool_or(is_coll) THEN '[' || string_agg(related, ',') || ']' ELSE (array_agg(related))[1] END AS rel,
     CASE WHEN kind = 'R' AND NOT bool_or(is_legacy) THEN NULL
          WHEN bool_or(is_coll) THEN '[' || COALESCE(string_agg(id, ',') FILTER (WHERE status = 'ACTIVE'), '') || ']'
@@ -780,15 +788,24 @@ WITH page AS (
           CASE WHEN is_coll OR status = 'ACTIVE' THEN ordinal ELSE -ordinal END,
           CASE WHEN is_coll OR status = 'ACTIVE' THEN other END COLLATE "C",
           other COLLATE "C" DESC) sorted
-  GROUP BY self, attr, kind
+  GROUP BY self, self_type, attr, kind
 ), rs AS (
-  -- every attribute of the entity's type shown from links, with its value when unset ([] or null / absent)
-  SELECT e.guid AS self,
-    string_agg(to_json(a.attr) || ':' || COALESCE(ra.rel, '[]'), ',') FILTER (WHERE a.kind = 'R' AND (ra.rel IS NOT NULL OR a.is_coll)) AS rel,
-    string_agg(to_json(a.attr) || ':' || COALESCE(ra.att, CASE WHEN a.is_coll THEN '[]' ELSE 'null' END), ',') FILTER (WHERE a.kind = 'O' OR a.is_legacy) AS att
-  FROM e JOIN x_aplan a ON a.type_name = e.type_name
-  LEFT JOIN ra ON ra.self = e.guid AND ra.attr = a.attr AND ra.kind = a.kind
-  GROUP BY e.guid
+  -- the attributes an entity has links for, and which ones (its signature)
+  SELECT self, self_type, array_agg(kind || ':' || attr) AS sig,
+    string_agg(to_json(attr) || ':' || rel, ',') FILTER (WHERE rel IS NOT NULL) AS rel,
+    string_agg(to_json(attr) || ':' || att, ',') FILTER (WHERE att IS NOT NULL) AS att
+  FROM ra GROUP BY self, self_type
+), sigs AS (
+  SELECT DISTINCT e.type_name, rs.sig FROM e LEFT JOIN rs ON rs.self = e.guid
+), missing AS (
+  -- what an unset attribute shows ([] or null; a single relationship attribute is absent), once per type and
+  -- signature: entities of a page share a handful
+  SELECT k.type_name, k.sig,
+    string_agg(to_json(a.attr) || ':[]', ',') FILTER (WHERE a.kind = 'R' AND a.is_coll) AS rel,
+    string_agg(to_json(a.attr) || ':' || CASE WHEN a.is_coll THEN '[]' ELSE 'null' END, ',') FILTER (WHERE a.kind = 'O' OR a.is_legacy) AS att
+  FROM sigs k JOIN x_aplan a ON a.type_name = k.type_name
+  WHERE k.sig IS NULL OR NOT ((a.kind || ':' || a.attr) = ANY (k.sig))
+  GROUP BY k.type_name, k.sig
 ), cls AS (
   SELECT holder, '[' || string_agg(c, ',') || ']' AS list FROM (
     SELECT c.entity_guid AS holder,
@@ -820,8 +837,8 @@ WITH page AS (
     || ',"createTime":' || e.create_time || ',"updateTime":' || e.update_time || ',"version":' || e.version
     || CASE WHEN e.created_by IS NULL THEN '' ELSE ',"createdBy":' || to_json(e.created_by) END
     || CASE WHEN e.updated_by IS NULL THEN '' ELSE ',"updatedBy":' || to_json(e.updated_by) END
-    || ',"attributes":' || CASE WHEN rs.att IS NULL THEN e.attrs WHEN e.attrs = '{}' THEN '{' || rs.att || '}' ELSE left(e.attrs, -1) || ',' || rs.att || '}' END
-    || ',"relationshipAttributes":{' || COALESCE(rs.rel, '') || '}'
+    || ',"attributes":' || CASE WHEN e.att IS NULL THEN e.attrs WHEN e.attrs = '{}' THEN '{' || e.att || '}' ELSE left(e.attrs, -1) || ',' || e.att || '}' END
+    || ',"relationshipAttributes":{' || COALESCE(e.rel, '') || '}'
     || ',"labels":' || ${jsonOr('e.labels', '[]')}
     || CASE WHEN cls.list IS NULL THEN '' ELSE ',"classifications":' || cls.list END
     || CASE WHEN COALESCE(e.home_id, '') = '' THEN '' ELSE ',"homeId":' || to_json(e.home_id) END
@@ -830,8 +847,9 @@ WITH page AS (
     || CASE WHEN e.business_attributes IS NULL OR jsonb_typeof(e.business_attributes) = 'null' THEN '' ELSE ',"businessAttributes":' || e.business_attributes::text END
     || CASE WHEN e.is_incomplete THEN ',"isIncomplete":true' ELSE '' END
     || '}' AS j
-  FROM ea e
-  LEFT JOIN rs ON rs.self = e.guid
+  FROM (SELECT ea.*, concat_ws(',', rs.rel, mi.rel) AS rel, NULLIF(concat_ws(',', rs.att, mi.att), '') AS att
+          FROM ea LEFT JOIN rs ON rs.self = ea.guid
+          LEFT JOIN missing mi ON mi.type_name = ea.type_name AND mi.sig IS NOT DISTINCT FROM rs.sig) e
   LEFT JOIN cls ON cls.holder = e.guid
 ), referred AS (
   SELECT m.root, string_agg(to_json(m.guid) || ':' || r.j, ',') AS map
