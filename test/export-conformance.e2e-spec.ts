@@ -211,6 +211,31 @@ describe('export of Repo(hive) after stocks-base.zip (case 22) and stocks-glossa
     expect(a.info.request).toMatchObject({ matchTypeOptionValue: 'forType' });
   });
 
+  it('spec 3.5 shortcuts: incremental hive_db / hive_table with skipLineage', async () => {
+    const db = { typeName: 'hive_db', uniqueAttributes: { qualifiedName: 'stocks@cl1' } };
+    const first = await exportZip(t, { itemsToExport: [db], options: { fetchType: 'incremental', skipLineage: true, changeMarker: 0 } });
+    const types = (a: typeof first) => a.order.map((g) => a.file(g).entity.typeName);
+    // the db yields its tables (DELETED one included), each with its columns and storage descriptor; nothing else
+    expect(types(first)).toEqual(['hive_db', 'hive_table', 'hive_table', 'hive_table', 'hive_table']);
+    expect(first.info.metrics).toMatchObject({ 'entity:hive_column': 20, 'entity:hive_storagedesc': 4, 'entity:withExtInfo': 5 });
+    const marker = first.info.changeMarker;
+
+    const table = { typeName: 'hive_table', uniqueAttributes: { qualifiedName: 'stocks.stocks_daily@cl1' } };
+    const connected = await exportZip(t, { itemsToExport: [table], options: { fetchType: 'incremental', skipLineage: true } });
+    // a table yields its db, storage descriptor and columns; the db is not expanded further
+    expect(types(connected)).toEqual(['hive_table', 'hive_db']);
+
+    // a column changes: with the marker the db yields just that column (its table did not change)
+    const typedef = await t.as(ADMIN).post('/api/atlas/v2/types/typedefs').send({ classificationDefs: [{ name: 'COLUMN_TAG', attributeDefs: [] }] });
+    expect(typedef.status).toBe(200);
+    const column = '03cda7e4-d2a7-4384-a662-0b4bdbd47393';
+    expect((await t.as(ADMIN).post(`/api/atlas/v2/entity/guid/${column}/classifications`).send([{ typeName: 'COLUMN_TAG', propagate: false }])).status).toBe(204);
+    const changed = await exportZip(t, { itemsToExport: [db], options: { fetchType: 'incremental', skipLineage: true, changeMarker: marker } });
+    expect(changed.order).toEqual([column]);
+    const byTable = await exportZip(t, { itemsToExport: [table], options: { fetchType: 'incremental', skipLineage: true, changeMarker: marker } });
+    expect(byTable.order).toEqual([column]);
+  });
+
   it('round trip: the FULL export of the db imports into a fresh repository with everything equal', async () => {
     const a = await exportZip(t, { itemsToExport: [{ typeName: 'hive_db', uniqueAttributes: { qualifiedName: 'stocks@cl1' } }], options: { fetchType: 'full' } });
     expect(a.info.operationStatus).toBe('SUCCESS');
