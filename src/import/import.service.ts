@@ -20,8 +20,10 @@ export interface ImportRun {
   options: ImportOptions;
   caller: Caller;
   endpoint: 'import' | 'importfile';
-  /** aborted when the client disconnects: the import stops at the next batch boundary */
+  /** aborted when the client disconnects (or an async import is aborted): the import stops at the next batch boundary */
   signal?: AbortSignal;
+  /** called after every committed batch: units committed so far (position + 1 of the last one) and the total */
+  onProgress?: (progress: { committedUnits: number; totalUnits: number; lastCommittedGuid?: string }) => void | Promise<void>;
 }
 
 /** processedEntities up to this many are part of the result object; beyond, they are streamed (issue 4: flat memory) */
@@ -126,6 +128,7 @@ export class ImportService {
         const last = positions[positions.length - 1];
         resume.lastCommittedPosition = last.position;
         resume.lastCommittedGuid = last.guid;
+        await req.onProgress?.({ committedUnits: last.position + 1, totalUnits: order.length || options.size, lastCommittedGuid: last.guid });
       };
       const flush = async () => {
         if (inFlight) await inFlight;
