@@ -3,6 +3,7 @@
 // frontier per statement (never one query per entity); every `{guid}.json` is built as JSON text by PostgreSQL.
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AtlasError, ErrorCode } from '../../common/errors';
@@ -168,23 +169,33 @@ class Connection {
     return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
   };
 
-  /** Starts rendering a page: loads its guids, then streams `COPY (FILE_PAGE_SQL) TO STDOUT (FORMAT binary)`. */
+  /**
+   * Starts rendering a page: loads its guids, then streams `COPY (FILE_PAGE_SQL) TO STDOUT (FORMAT binary)`.
+   * Starts at once (PostgreSQL builds the page while Node still reads the previous one from another connection);
+   * the statements run one after another (a pg client must not be handed a query while it runs one).
+   */
   renderPage(ref: PageRef): RenderedPage {
-    // The three statements are queued on the connection in this order, at once. TRUNCATE, not DELETE: thousands
-    // of pages would leave the page tables full of dead rows.
-    const cleared = this.exec(`TRUNCATE x_page, x_pmem`);
-    const filled = this.exec(LOAD_PAGE_SQL, [ref.seqs, ref.guids, ref.exts, ref.roots ?? '{}', ref.members ?? '{}']);
-    const loaded = Promise.all([cleared, filled]);
-    loaded.catch(() => undefined);
-    const stream = this.client.query(copyTo(`COPY (${FILE_PAGE_SQL}) TO STDOUT (FORMAT binary)`));
-    // errors surface through the iteration; never as an unhandled 'error' event
-    stream.on('error', () => undefined);
+    let stream: Readable | undefined;
+    let discarded = false;
+    const started = (async () => {
+      // TRUNCATE, not DELETE: thousands of pages would leave the page tables full of dead rows
+      await this.exec(`TRUNCATE x_page, x_pmem`);
+      await this.exec(LOAD_PAGE_SQL, [ref.seqs, ref.guids, ref.exts, ref.roots ?? '{}', ref.members ?? '{}']);
+      if (discarded) throw new Error('page discarded');
+      stream = this.client.query(copyTo(`COPY (${FILE_PAGE_SQL}) TO STDOUT (FORMAT binary)`));
+      // errors surface through the iteration; never as an unhandled 'error' event
+      stream.on('error', () => undefined);
+      return stream;
+    })();
+    started.catch(() => undefined);
     return {
       rows: (async function* () {
-        await loaded;
-        yield* copyBinaryRows(stream);
+        yield* copyBinaryRows(await started);
       })(),
-      discard: () => stream.destroy(),
+      discard: () => {
+        discarded = true;
+        stream?.destroy();
+      },
     };
   }
 
