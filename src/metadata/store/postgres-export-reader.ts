@@ -57,7 +57,7 @@ const RENDER_SETUP_SQL = `
         PRIMARY KEY (type_name, attr, kind));
       CREATE TEMP TABLE x_reltype (type_name text PRIMARY KEY, end1_type text NOT NULL);
       CREATE TEMP TABLE x_lplan (type_name text NOT NULL, attr text NOT NULL, rel_type text NOT NULL, kind text NOT NULL,
-        is_coll boolean NOT NULL, is_legacy boolean NOT NULL);
+        is_coll boolean NOT NULL, is_legacy boolean NOT NULL, qrel text);
       CREATE TEMP TABLE x_page (seq bigint NOT NULL, guid text NOT NULL, ext boolean NOT NULL);
       CREATE TEMP TABLE x_pmem (root text NOT NULL, guid text NOT NULL);
       CREATE FUNCTION pg_temp.atlas_soft_ref1(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
@@ -100,9 +100,10 @@ async function loadRenderPlan(exec: (sql: string, params?: unknown[]) => Promise
   // which links show in which attribute: R rows per relationshipDef, O rows for any link of that name ('*')
   await exec(
     `INSERT INTO x_lplan
-     SELECT a.type_name, a.attr, p.rel_type, 'R', a.is_coll, a.is_legacy FROM x_aplan a JOIN x_rplan p ON p.type_name = a.type_name AND p.attr = a.attr WHERE a.kind = 'R'
+     SELECT a.type_name, a.attr, p.rel_type, 'R', a.is_coll, a.is_legacy, to_json(p.rel_type)::text
+       FROM x_aplan a JOIN x_rplan p ON p.type_name = a.type_name AND p.attr = a.attr WHERE a.kind = 'R'
      UNION ALL
-     SELECT a.type_name, a.attr, '*', 'O', a.is_coll, a.is_legacy FROM x_aplan a WHERE a.kind = 'O'`,
+     SELECT a.type_name, a.attr, '*', 'O', a.is_coll, a.is_legacy, NULL FROM x_aplan a WHERE a.kind = 'O'`,
   );
   await exec(`ANALYZE x_tplan, x_rplan, x_aplan, x_lplan, x_reltype`);
 }
@@ -755,8 +756,11 @@ WITH page AS (
 ), e AS MATERIALIZED (
   -- LATERAL … OFFSET 0: a page is small next to the catalogue; index probes, never a hash of the whole table
   SELECT e.* FROM pe CROSS JOIN LATERAL (SELECT * FROM entity e WHERE e.guid = pe.guid OFFSET 0) e
+), ref AS MATERIALIZED (
+  -- how a link shows an entity of the page, quoted once per entity rather than once per link
+  SELECT e.guid, e.type_name, e.status, ${REF_TEXT('e')} FROM e
 ), lo AS MATERIALIZED (
-  SELECT l.*, s.type_name AS self_type, o.type_name AS otype, o.status AS ostatus, o.oqn, o.oname
+  SELECT l.*, s.type_name AS self_type, o.*
     FROM e s
     CROSS JOIN LATERAL (
       SELECT r.end1_guid AS self, r.end1_attr AS attr, r.type_name AS rtype, r.guid AS rguid, r.status,
@@ -767,25 +771,22 @@ WITH page AS (
         FROM relationship r WHERE r.end2_guid = s.guid AND r.end2_attr IS NOT NULL
     ) l
     -- the other end: most links of a page stay inside it (table <-> columns, storage descriptor)
-    LEFT JOIN e pg ON pg.guid = l.other
+    LEFT JOIN ref pg ON pg.guid = l.other
     CROSS JOIN LATERAL (
-      SELECT pg.type_name, pg.status, pg.attributes->>'qualifiedName' AS oqn, pg.attributes->>'name' AS oname WHERE pg.guid IS NOT NULL
+      SELECT pg.id_head, pg.ref_head, pg.ref_tail WHERE pg.guid IS NOT NULL
       UNION ALL
-      SELECT o.type_name, o.status, o.attributes->>'qualifiedName', o.attributes->>'name'
-        FROM entity o WHERE pg.guid IS NULL AND o.guid = l.other
+      SELECT ${REF_TEXT('o')} FROM entity o WHERE pg.guid IS NULL AND o.guid = l.other
     ) o
 ), lk AS (
   -- each link once per attribute showing it: R = a relationship attribute of one of its relationshipDefs,
   -- O = a plain reference attribute (ACTIVE links only)
   SELECT lo.self, lo.self_type, lo.attr, a.kind, a.is_coll, a.is_legacy, lo.status, lo.ordinal, lo.other,
-    '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || '}' AS id,
+    lo.id_head || '}' AS id,
     CASE WHEN a.kind = 'R' THEN
-      '{"guid":' || to_json(lo.other) || ',"typeName":' || to_json(lo.otype) || ',"entityStatus":' || to_json(lo.ostatus)
-      || ',"displayText":' || to_json(COALESCE(lo.oname, lo.oqn, lo.other)) || ',"relationshipType":' || to_json(lo.rtype)
-      || ',"relationshipGuid":' || to_json(lo.rguid) || ',"relationshipStatus":' || to_json(lo.status)
-      || ',"relationshipAttributes":{"typeName":' || to_json(lo.rtype)
+      lo.ref_head || ',"relationshipType":' || a.qrel || ',"relationshipGuid":' || to_json(lo.rguid)
+      || ',"relationshipStatus":"' || lo.status || '","relationshipAttributes":{"typeName":' || a.qrel
       || CASE WHEN lo.rattrs IS NULL OR jsonb_typeof(lo.rattrs) = 'null' THEN '' ELSE ',"attributes":' || lo.rattrs::text END || '}'
-      || CASE WHEN lo.oqn <> '' THEN ',"qualifiedName":' || to_json(lo.oqn) ELSE '' END || '}' END AS related
+      || lo.ref_tail END AS related
   FROM lo
   JOIN x_lplan a ON a.type_name = lo.self_type AND a.attr = lo.attr AND (a.rel_type = lo.rtype OR a.rel_type = '*')
   WHERE a.kind = 'R' OR lo.status = 'ACTIVE'
@@ -874,6 +875,19 @@ SELECT p.guid,
             ELSE '{"entity":' || r.j || '}' END AS json
   FROM page p JOIN rendered r ON r.guid = p.guid LEFT JOIN referred f ON f.root = p.guid
  ORDER BY p.seq`;
+
+/**
+ * The parts of AtlasObjectId / AtlasRelatedObjectId that depend only on the referenced entity `t` (entity-renderer.ts):
+ * id_head `{"guid":…,"typeName":…` (close with `}`), ref_head adds entityStatus and displayText, ref_tail is the
+ * optional qualifiedName and the closing brace. Statuses are ACTIVE / DELETED: no quoting needed.
+ */
+function REF_TEXT(t: string): string {
+  const idHead = `'{"guid":' || to_json(${t}.guid) || ',"typeName":' || to_json(${t}.type_name)`;
+  return `${idHead} AS id_head,
+    ${idHead} || ',"entityStatus":"' || ${t}.status || '","displayText":'
+      || to_json(COALESCE(${t}.attributes->>'name', ${t}.attributes->>'qualifiedName', ${t}.guid)) AS ref_head,
+    CASE WHEN ${t}.attributes->>'qualifiedName' <> '' THEN ',"qualifiedName":' || to_json(${t}.attributes->>'qualifiedName') || '}' ELSE '}' END AS ref_tail`;
+}
 
 /** JSON text of a jsonb column, `dflt` when SQL NULL or JSON null (the renderer's `?? default`). */
 function jsonOr(column: string, dflt: string): string {
