@@ -1,4 +1,5 @@
 // Every migration, in order. The DataSource takes this list (no glob), so the same code runs from ts and from dist.
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
+import { AsyncImport1764250000000 } from './1764250000000-async-import';
 
-export const MIGRATIONS = [InitialSchema1764100000000];
+export const MIGRATIONS = [InitialSchema1764100000000, AsyncImport1764250000000];

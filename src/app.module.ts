@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { AsyncImportModule } from './async-import/async-import.module';
 import { AtlasServerModule } from './atlas-server/atlas-server.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -14,7 +15,7 @@ import { MetadataModule } from './metadata/metadata.module';
 import { OperationLockModule } from './operation-lock/operation-lock.module';
 
 /** Wires the modules; nothing else (STYLE 1). Feature modules go in FEATURE_MODULES. */
-const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, MetadataApiModule, ImportModule, ExportModule, HdfsExportModule, AuditModule, AtlasServerModule];
+const FEATURE_MODULES: Array<Type | DynamicModule> = [AdminModule, MetadataModule, MetadataApiModule, ImportModule, ExportModule, HdfsExportModule, AuditModule, AtlasServerModule, AsyncImportModule];
 
 @Module({})
 export class AppModule {
