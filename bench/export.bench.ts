@@ -118,13 +118,23 @@ async function loadCatalogue(url: string, target: number): Promise<Catalogue> {
 }
 
 /** The floor: the same entity rows as COPY text, gzip -6, in the same run. */
-function floorSeconds(url: string): Promise<{ seconds: number; bytes: number }> {
+function floorSeconds(url: string): Promise<{ seconds: number; bytes: number; raw: number }> {
   return new Promise((resolve, reject) => {
     const start = Date.now();
-    const sh = spawn('sh', ['-c', `psql "${url}" -qAt -c "COPY (SELECT * FROM entity) TO STDOUT" | gzip -6 | wc -c`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // raw size counted beside the pipe (tee to a counting process), the gzip output counted at the end
+    const raw = path.join(os.tmpdir(), `bench-floor-${process.pid}`);
+    const sh = spawn('bash', ['-c', `psql "${url}" -qAt -c "COPY (SELECT * FROM entity) TO STDOUT" | tee >(wc -c > ${raw}) | gzip -6 | wc -c`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     sh.stdout.on('data', (d) => (out += d));
-    sh.on('exit', (code) => (code === 0 ? resolve({ seconds: (Date.now() - start) / 1000, bytes: Number(out.trim()) }) : reject(new Error(`floor exited ${code}`))));
+    sh.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`floor exited ${code}`));
+      const seconds = (Date.now() - start) / 1000;
+      setTimeout(() => {
+        const rawBytes = Number(fs.readFileSync(raw, 'utf8').trim());
+        fs.rmSync(raw, { force: true });
+        resolve({ seconds, bytes: Number(out.trim()), raw: rawBytes });
+      }, 200);
+    });
   });
 }
 
@@ -160,13 +170,15 @@ async function main(): Promise<void> {
     const zip = new StreamZip.async({ file: zipFile });
     const info = JSON.parse((await zip.entryData('atlas-export-info.json')).toString('utf8')) as { metrics: Record<string, number>; operationStatus: string };
     const entries = await zip.entriesCount;
+    let jsonBytes = 0;
+    for (const e of Object.values(await zip.entries())) jsonBytes += e.size;
     await zip.close();
     const written = Object.entries(info.metrics).filter(([k]) => k.startsWith('entity:') && k !== 'entity:withExtInfo').reduce((n, [, v]) => n + v, 0);
     if (written !== cat.entities || info.operationStatus !== 'SUCCESS') throw new Error(`exported ${written} of ${cat.entities} (${info.operationStatus})`);
 
     const floor = await floorSeconds(db.url);
-    console.log(`export: ${fmt(written)} entities in ${fmt(entries)} ZIP entries, ${(bytes / 1e6).toFixed(1)} MB, in ${seconds.toFixed(2)} s = ${fmt(written / seconds)} entities/s (first byte after ${firstByte.toFixed(2)} s)`);
-    console.log(`floor:  COPY (SELECT * FROM entity) TO STDOUT | gzip -6 of the same ${fmt(cat.entities)} rows: ${floor.seconds.toFixed(2)} s, ${(floor.bytes / 1e6).toFixed(1)} MB (export = ${(seconds / floor.seconds).toFixed(2)}x the floor)`);
+    console.log(`export: ${fmt(written)} entities in ${fmt(entries)} ZIP entries, ${(bytes / 1e6).toFixed(1)} MB (${(jsonBytes / 1e6).toFixed(0)} MB of JSON), in ${seconds.toFixed(2)} s = ${fmt(written / seconds)} entities/s (first byte after ${firstByte.toFixed(2)} s)`);
+    console.log(`floor:  COPY (SELECT * FROM entity) TO STDOUT | gzip -6 of the same ${fmt(cat.entities)} rows (${(floor.raw / 1e6).toFixed(0)} MB): ${floor.seconds.toFixed(2)} s, ${(floor.bytes / 1e6).toFixed(1)} MB (export = ${(seconds / floor.seconds).toFixed(2)}x the floor)`);
     console.log(`server peak RSS: ${rss} MB (${rssBefore} MB before the export); server CPU ${cpu.toFixed(2)} s`);
   } finally {
     await server.stop();
