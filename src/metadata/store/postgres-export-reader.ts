@@ -159,14 +159,14 @@ class Connection {
   query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const t0 = Date.now();
     const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 25) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
     return res.rows as T[];
   };
 
   exec = async (sql: string, params: unknown[] = []): Promise<number> => {
     const t0 = Date.now();
     const res = await this.client.query(sql, params);
-    if (Date.now() - t0 > 25) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+    if (Date.now() - t0 > 100) this.log.debug(`${Date.now() - t0} ms: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
     return (Array.isArray(res) ? 0 : res.rowCount) ?? 0;
   };
 
