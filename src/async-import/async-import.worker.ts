@@ -7,7 +7,7 @@ import { ImportService } from '../import/import.service';
 import type { AtlasImportResult } from '../metadata/model';
 import { OperationLockService } from '../operation-lock';
 import type { AsyncImportJob } from './async-import-job';
-import { AsyncImportStore } from './async-import-store';
+import { AsyncImportStore, JobOutcome } from './async-import-store';
 
 /** how often the table is polled for WAITING jobs (and, while a job runs, for an abort asked elsewhere) */
 export const ASYNC_IMPORT_POLL_MS = 500;
@@ -128,9 +128,10 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
     this.running = running;
     let imported = 0;
     const resume: { lastCommittedPosition?: number; lastCommittedGuid?: string } = {};
+    let outcome: JobOutcome;
     try {
       if (!job.filePath) throw new AtlasError(ErrorCode.INTERNAL_ERROR, ['the spooled archive of this import is missing']);
-      const outcome = await this.imports.run({
+      const ran = await this.imports.run({
         zipPath: job.filePath,
         options: normaliseOptions(job.options),
         caller: job.caller,
@@ -146,13 +147,13 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
         },
       });
       // a large import's processedEntities are not kept (they are in the repository; the count is in metrics)
-      const importResult: Partial<AtlasImportResult> = outcome.processedPages ? withoutProcessed(outcome.result) : outcome.result;
-      await this.store.finish(job.importId, {
+      const importResult: Partial<AtlasImportResult> = ran.processedPages ? withoutProcessed(ran.result) : ran.result;
+      outcome = {
         status: 'SUCCESSFUL',
         completedTime: Date.now(),
         importedEntitiesCount: Math.max(imported, job.totalEntitiesCount),
         importResult,
-      });
+      };
     } catch (err) {
       const resumeAt = { ...resume, ...pickResume(err) };
       let status: 'FAILED' | 'PARTIAL_SUCCESS' | 'ABORTED';
@@ -169,10 +170,14 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
         status = imported > 0 ? 'PARTIAL_SUCCESS' : 'FAILED';
         error = err instanceof AtlasError ? err.body() : new AtlasError(ErrorCode.INTERNAL_ERROR, ['import failed'], resumeAt).body();
       }
-      await this.store.finish(job.importId, { status, completedTime: Date.now(), importedEntitiesCount: imported, ...resumeAt, error });
+      outcome = { status, completedTime: Date.now(), importedEntitiesCount: imported, ...resumeAt, error };
+    }
+    try {
+      // the archive goes before the outcome is visible: a terminal job never has a file left behind
+      if (job.filePath) await fs.rm(job.filePath, { force: true }).catch(() => undefined);
+      await this.store.finish(job.importId, outcome);
     } finally {
       this.running = undefined;
-      if (job.filePath) await fs.rm(job.filePath, { force: true }).catch(() => undefined);
     }
   }
 }
