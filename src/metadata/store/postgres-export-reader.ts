@@ -12,6 +12,7 @@ import type { TypeLookup } from '../typesystem/resolved-types';
 import { AppConfig } from '../../config/app-config';
 import { copyBinaryRows, CopyRow } from './copy-binary-rows';
 import { buildRenderPlan, RenderPlan } from './export-render-plan';
+import { CLOSE_CHANGE_FENCE_SQL, OPEN_CHANGE_FENCE_SQL } from './change-fence';
 import {
   AttributeMatch, EXPORT_WRITTEN_VIEW, ExportFile, ExportReader, ExportSession, ExportSummary, SqlQuery, StartSpec,
   TraversalOptions,
@@ -271,10 +272,18 @@ class PostgresExportSession implements ExportSession {
   async init(types: TypeLookup): Promise<void> {
     // One snapshot for the traversal and every read: the archive is a consistent picture of the catalogue, and
     // the marker matches it (spec P8). Temporary tables outlive the transaction (after-export work reads them).
-    await this.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    this.inTransaction = true;
-    if (this.renderers > 0) [{ snapshot: this.snapshot }] = await this.query<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);
-    const [{ marker }] = await this.query<{ marker: string }>(`SELECT COALESCE(max(change_seq), 0)::text AS marker FROM entity`);
+    // The change fence (change-fence.ts) is closed while the snapshot is taken: no entity write is in flight, so
+    // the marker misses none (spec P8). Writers wait only for these few statements.
+    await this.exec(CLOSE_CHANGE_FENCE_SQL);
+    let marker: string;
+    try {
+      await this.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      this.inTransaction = true;
+      if (this.renderers > 0) [{ snapshot: this.snapshot }] = await this.query<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);
+      [{ marker }] = await this.query<{ marker: string }>(`SELECT COALESCE(max(change_seq), 0)::text AS marker FROM entity`);
+    } finally {
+      await this.exec(OPEN_CHANGE_FENCE_SQL);
+    }
     this.changeMarker = Number(marker);
     this.plan = buildRenderPlan(types);
     await this.exec(RENDER_SETUP_SQL);

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { enterChangeFence } from './change-fence';
 import { copyRows } from './copy-rows';
 import { ownedClosureCte } from './owned-closure.sql';
 import { AtlasError, ErrorCode } from '../../common/errors';
@@ -202,6 +203,7 @@ export class PostgresMetadataStore extends MetadataStore {
     }
 
     return this.db.transaction(async (m) => {
+      await enterChangeFence(m);
       // per call, never on the (singleton) store: concurrent requests must not see each other's re-mapping
       const remap: Record<string, string> = {};
       const unresolved = new Set<string>();
@@ -720,6 +722,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
   async deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]> {
     const deleted = await this.db.transaction(async (m) => {
+      await enterChangeFence(m);
       const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [guids]);
       const missing = guids.find((g) => !found.some((f) => f.guid === g));
       if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
@@ -737,6 +740,7 @@ export class PostgresMetadataStore extends MetadataStore {
       }
     }
     await this.db.transaction(async (m) => {
+      await enterChangeFence(m);
       const found: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = $1`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
       const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
