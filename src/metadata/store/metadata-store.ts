@@ -47,6 +47,11 @@ export interface WriteResult {
   unresolvedTargets: string[];
 }
 
+/** A batch normalised by prepareUnits, opaque to callers. */
+export interface PreparedUnits {
+  readonly units?: never;
+}
+
 export interface ReadOptions {
   /** include referredEntities (the owned closure) */
   withExtInfo?: boolean;
@@ -62,8 +67,14 @@ export abstract class MetadataStore {
   abstract countEntitiesOfTypes(typeNames: string[]): Promise<number>;
 
   // --- entities ----------------------------------------------------------------------------------------------
-  /** writes a batch of units in one transaction (spec P11) */
+  /** writes a batch of units in one transaction (spec P11): prepareUnits then writePrepared */
   abstract writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult>;
+  /**
+   * The CPU part of writeUnits, without the database: normalisation and validation (its errors are thrown here,
+   * before anything is written). An importer prepares the next batch while the previous one is being written.
+   */
+  abstract prepareUnits(units: WriteUnit[], ctx: WriteContext): PreparedUnits;
+  abstract writePrepared(prepared: PreparedUnits): Promise<WriteResult>;
   abstract getEntities(guids: string[], types: TypeLookup, opts?: ReadOptions): Promise<Map<string, AtlasEntityWithExtInfo>>;
   /** lookup among non-DELETED entities of `typeName` and its sub-types (spec 10.3) */
   abstract findByUniqueAttributes(typeName: string, attrs: Record<string, unknown>, types: TypeLookup): Promise<string | undefined>;

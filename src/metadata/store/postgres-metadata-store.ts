@@ -16,10 +16,17 @@ import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
 import {
-  MetadataStore, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
+  MetadataStore, PreparedUnits, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
 } from './metadata-store';
 
 const CATEGORY_LIST: Record<string, keyof AtlasTypesDef> = Object.fromEntries(TYPES_DEF_LISTS.map(([list, cat]) => [cat, list]));
+
+/** What prepareUnits hands to writePrepared: normalised entities and the placeholder guids assigned. */
+interface PreparedBatch extends PreparedUnits {
+  norms: Array<{ unit: number; norm: NormalizedEntity }>;
+  guidAssignments: Record<string, string>;
+  ctx: WriteContext;
+}
 
 interface ExistingRow extends EntityRow {
   has_classifications: boolean;
@@ -174,6 +181,10 @@ export class PostgresMetadataStore extends MetadataStore {
   // ------------------------------------------------------------------------------------------------- entities
 
   async writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult> {
+    return this.writePrepared(this.prepareUnits(units, ctx));
+  }
+
+  prepareUnits(units: WriteUnit[], ctx: WriteContext): PreparedUnits {
     const guidAssignments: Record<string, string> = {};
     // 1. flatten, assign guids to placeholders (negative guids inside one request, as Atlas clients send)
     const flat: Array<{ unit: number; entity: AtlasEntity }> = [];
@@ -201,7 +212,12 @@ export class PostgresMetadataStore extends MetadataStore {
         if (!ctx.types.classificationType(c.typeName)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
       }
     }
+    const prepared: PreparedBatch = { norms, guidAssignments, ctx };
+    return prepared;
+  }
 
+  async writePrepared(prepared: PreparedUnits): Promise<WriteResult> {
+    const { norms, guidAssignments, ctx } = prepared as PreparedBatch;
     return this.db.transaction(async (m) => {
       await enterChangeFence(m);
       // per call, never on the (singleton) store: concurrent requests must not see each other's re-mapping
