@@ -50,7 +50,6 @@ export class InitialSchema1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX entity_type_name_idx ON entity (type_name)`);
     await q.query(`CREATE INDEX entity_change_seq_idx ON entity (change_seq)`);
-    await q.query(`CREATE INDEX entity_historical_guids_idx ON entity USING gin (historical_guids)`);
 
     // spec 10.3: unique among non-DELETED entities of every type inheriting the attribute from the same declaring type
     await q.query(`
