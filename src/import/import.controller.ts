@@ -81,7 +81,22 @@ async function sendOutcome(res: Response, outcome: ImportOutcome): Promise<void>
     return;
   }
   const { processedEntities: _, ...rest } = outcome.result;
-  const write = (text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((r) => res.once('drain', () => r())));
+  // backpressure; a client that leaves mid-stream ends the loop instead of leaving it waiting for 'drain'
+  const write = (text: string) =>
+    res.write(text)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const onDrain = () => {
+            res.off('close', onClose);
+            resolve();
+          };
+          const onClose = () => {
+            res.off('drain', onDrain);
+            reject(new Error('the client disconnected while the import result was being sent'));
+          };
+          res.once('drain', onDrain);
+          res.once('close', onClose);
+        });
   await write(`${JSON.stringify(rest).slice(0, -1)},"processedEntities":[`);
   let first = true;
   for await (const page of outcome.processedPages) {
