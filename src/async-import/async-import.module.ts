@@ -1,10 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
-import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import { diskStorage } from 'multer';
-import { AppConfig } from '../config/app-config';
 import { ImportModule } from '../import/import.module';
+import { uploadSpoolModule } from '../import/upload-spool';
 import { AsyncImportController } from './async-import.controller';
 import { AsyncImportService } from './async-import.service';
 import { AsyncImportWorker } from './async-import.worker';
@@ -15,17 +11,7 @@ import { PostgresAsyncImportStore } from './postgres-async-import-store';
 @Module({
   imports: [
     ImportModule,
-    // uploads are spooled to TEMP_DIR like /import's, never held in memory
-    MulterModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        fs.mkdirSync(config.tempDir, { recursive: true });
-        return {
-          storage: diskStorage({ destination: config.tempDir, filename: (_req, _file, cb) => cb(null, `atlas-upload-${randomUUID()}`) }),
-          limits: { fileSize: config.uploadMaxBytes, files: 2, fields: 10, fieldSize: 16 * 1024 * 1024 },
-        };
-      },
-    }),
+    uploadSpoolModule(),
   ],
   controllers: [AsyncImportController],
   providers: [{ provide: AsyncImportStore, useClass: PostgresAsyncImportStore }, AsyncImportService, AsyncImportWorker],
