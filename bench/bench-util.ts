@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { ATLAS_MODELS } from '../test/helpers/shared-dir';
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -29,7 +30,7 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
 
 /** Atlas's fs + hive models (test data in ../shared) as a MODELS_DIR, so the catalogue knows hive types. */
 export function hiveModelsDir(): string {
-  const src = path.resolve(process.env.ATLAS_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared'), 'fixtures/atlas-models/1000-Hadoop');
+  const src = path.join(ATLAS_MODELS, '1000-Hadoop');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-models-'));
   for (const f of ['1020-fs_model.json', '1030-hive_model.json']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
   return dir;

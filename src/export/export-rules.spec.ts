@@ -10,8 +10,9 @@ import { parseExportOptions } from './export-options';
 import { exportMetrics, operationStatusOf, requestEcho } from './export-result';
 import { startSpecFor } from './scope';
 import { traversalOptionsFor } from './traversal';
+import { ATLAS_MODELS } from '../../test/helpers/shared-dir';
 
-const MODELS = path.resolve(__dirname, '../../../shared/fixtures/atlas-models/1000-Hadoop');
+const MODELS = path.join(ATLAS_MODELS, '1000-Hadoop');
 let hive: TypeSystem;
 
 beforeAll(async () => {

@@ -5,25 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ModelBootstrap } from '../../src/metadata/typesystem/model-bootstrap';
+import { ATLAS_MODELS, ATLAS_ZIPS } from './shared-dir';
 import { ADMIN, type TestApp } from './test-app';
 
-/**
- * The shared folder (spec, fixtures): ATLAS_SHARED_DIR, else the nearest `shared/` beside the checkout or one of
- * its parents (a CI clone may live anywhere), else /work/shared.
- */
-export const SHARED = findShared();
-
-function findShared(): string {
-  if (process.env.ATLAS_SHARED_DIR) return path.resolve(process.env.ATLAS_SHARED_DIR);
-  for (let dir = path.resolve(__dirname, '../..'); ; dir = path.dirname(dir)) {
-    const candidate = path.join(path.dirname(dir), 'shared');
-    if (fs.existsSync(path.join(candidate, 'fixtures/atlas-zips'))) return candidate;
-    if (path.dirname(dir) === dir) break;
-  }
-  return '/work/shared';
-}
-export const ATLAS_ZIPS = path.join(SHARED, 'fixtures/atlas-zips');
-export const ATLAS_MODELS = path.join(SHARED, 'fixtures/atlas-models');
+export { ATLAS_MODELS, ATLAS_ZIPS, SHARED } from './shared-dir';
 
 export function zipPath(name: string): string {
   return path.join(ATLAS_ZIPS, name);

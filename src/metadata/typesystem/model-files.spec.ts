@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyModelEntries, readModelDir, shippedModelsDir } from './model-files';
 import { TypeSystem } from './type-system';
 import { validateTypesDef } from './typedef-rules';
+import { ATLAS_MODELS } from '../../../test/helpers/shared-dir';
 
-const ATLAS_MODELS = '/work/shared/fixtures/atlas-models';
+
 
 describe('shippedModelsDir', () => {
   it('is the repository models/ folder', () => {

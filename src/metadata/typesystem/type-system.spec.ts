@@ -4,8 +4,9 @@ import { AtlasError } from '../../common/errors';
 import type { AtlasTypesDef } from '../model';
 import { TypeSystem } from './type-system';
 import { parseTypeName } from './type-names';
+import { ATLAS_MODELS } from '../../../test/helpers/shared-dir';
 
-const FIXTURES = '/work/shared/fixtures/atlas-models';
+const FIXTURES = ATLAS_MODELS;
 const readJson = (p: string): AtlasTypesDef => JSON.parse(readFileSync(p, 'utf8'));
 
 function concat(...all: AtlasTypesDef[]): AtlasTypesDef {

@@ -5,13 +5,14 @@ import { AtlasError } from '../../common/errors';
 import { emptyTypesDef, type AnyTypeDef, type AtlasEnumDef, type AtlasTypesDef } from '../model';
 import { applyModelEntries, readModelDir, shippedModelsDir } from './model-files';
 import { TypeSystem } from './type-system';
+import { ATLAS_MODELS, ATLAS_ZIPS } from '../../../test/helpers/shared-dir';
 import {
   applyModelPatch, collectTypeClosure, defsWithCategory, mergeModelFile, planTypeDefImport, validateTypesDef,
   type TypeDefImportPlan,
 } from './typedef-rules';
 
-const MODELS = '/work/shared/fixtures/atlas-models';
-const ZIPS = '/work/shared/fixtures/atlas-zips';
+const MODELS = ATLAS_MODELS;
+const ZIPS = ATLAS_ZIPS;
 const readJson = <T = AtlasTypesDef>(p: string): T => JSON.parse(readFileSync(p, 'utf8')) as T;
 
 async function zipTypesDef(name: string): Promise<AtlasTypesDef> {

@@ -1,13 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ATLAS_ZIPS } from '../../../../test/helpers/shared-dir';
 
-// Where the shared Atlas fixture ZIPs are: `shared/` lies beside the checkout (CI clones elsewhere and copies
-// shared/ next to the clone), else at the workplace's fixed path.
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
-export const SHARED_ZIPS_DIR = [path.resolve(REPO_ROOT, '../shared/fixtures/atlas-zips'), '/work/shared/fixtures/atlas-zips'].find((dir) =>
-  fs.existsSync(dir),
-) ?? path.resolve(REPO_ROOT, '../shared/fixtures/atlas-zips');
+// the shared Atlas fixture ZIPs: found by test/helpers/shared-dir (wherever the checkout is)
+export const SHARED_ZIPS_DIR = ATLAS_ZIPS;
 
 export const BAD_ZIPS_DIR = path.resolve(REPO_ROOT, 'test/fixtures/bad');
 
