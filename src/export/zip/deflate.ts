@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
+import { nativeHandleOf, type ZlibHandle } from '../../common/zlib-native';
 
 // Raw DEFLATE for ZIP entries. Most of the cost of a small entry is zlib's per-stream set-up, not compressing:
 // a window and hash table sized to the entry (an entity is 0.4–6 KB) cut it, and the output is a standard
@@ -50,15 +51,6 @@ export function deflateAsync(data: Buffer, level: number): Promise<Buffer> {
 
 /** An empty final fixed-Huffman block. */
 const FINAL_EMPTY_BLOCK = [0x03, 0x00];
-
-interface ZlibHandle {
-  writeSync(flush: number, input: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number): void;
-}
-
-interface ZlibInternals {
-  _handle?: ZlibHandle | null;
-  _writeState?: Uint32Array;
-}
 
 /** Deflates entries one after another; `deflate()` returns a view valid until the next call. */
 export class EntryDeflater {
@@ -124,14 +116,10 @@ export class EntryDeflater {
     stream.on('error', (err: Error) => {
       this.failure = err;
     });
-    const internals = stream as unknown as ZlibInternals;
-    if (!internals._handle || typeof internals._handle.writeSync !== 'function' || !(internals._writeState instanceof Uint32Array)) {
-      stream.close();
-      throw new Error('node:zlib internals not as expected');
-    }
+    const { handle, state } = nativeHandleOf(stream);
     this.stream = stream;
-    this.handle = internals._handle;
-    this.state = internals._writeState;
+    this.handle = handle;
+    this.state = state;
   }
 
   private grow(keep: number): void {

@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { nativeHandleOf, type ZlibHandle } from '../../common/zlib-native';
 
 // Inflates small ZIP entries into a buffer of exactly their declared size. inflateRawSync builds a new zlib stream
 // (Transform object, native state, 32 KB window, 16 KB output buffer) per call, which is most of the cost of a
@@ -15,15 +16,6 @@ export class InflateError extends Error {
     super(message);
     this.name = 'InflateError';
   }
-}
-
-interface ZlibHandle {
-  writeSync(flush: number, input: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number): void;
-}
-
-interface ZlibInternals {
-  _handle?: ZlibHandle | null;
-  _writeState?: Uint32Array;
 }
 
 export class EntryInflater {
@@ -89,13 +81,9 @@ export class EntryInflater {
     stream.on('error', (err: Error) => {
       this.failure = err;
     });
-    const internals = stream as unknown as ZlibInternals;
-    if (!internals._handle || typeof internals._handle.writeSync !== 'function' || !(internals._writeState instanceof Uint32Array)) {
-      stream.close();
-      throw new Error('node:zlib internals not as expected');
-    }
     // errors are reported synchronously through the handle's onerror, which node:zlib wires to 'error'
-    const handle = internals._handle as ZlibHandle & { onerror?: (message: string, errno: number) => void };
+    const native = nativeHandleOf(stream);
+    const handle = native.handle as ZlibHandle & { onerror?: (message: string, errno: number) => void };
     const original = handle.onerror;
     handle.onerror = (message: string, errno: number): void => {
       this.failure = new Error(message);
@@ -103,7 +91,7 @@ export class EntryInflater {
     };
     this.stream = stream;
     this.handle = handle;
-    this.state = internals._writeState;
+    this.state = native.state;
   }
 
   private disable(): void {
