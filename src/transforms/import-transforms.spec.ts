@@ -7,6 +7,7 @@ import { TransformsModule } from './transforms.module';
 import { TransformsService } from './transforms.service';
 import { fakeTypes } from './testing/fake-types';
 import { REPL_EXP_1_EXPORT_REQUEST, STOCKS_EXPORT_REQUEST, replExp1Entities, stocksEntities } from './testing/atlas-zip-fixtures';
+import { thrown } from './testing/thrown';
 
 const types = fakeTypes(undefined, ['PII']);
 
@@ -28,14 +29,6 @@ const ofType = (entities: AtlasEntity[], typeName: string) => entities.filter((e
 const classified = (entities: AtlasEntity[], name: string) =>
   entities.filter((e) => e.classifications?.some((c) => c.typeName === name)).map((e) => e.typeName).sort();
 
-function thrown(fn: () => unknown): AtlasError {
-  try {
-    fn();
-  } catch (e) {
-    return e as AtlasError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseImportTransforms: option values', () => {
   const legacy = { hive_db: { qualifiedName: ['replace~@cl1~@cl2'] } };

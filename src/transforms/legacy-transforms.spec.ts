@@ -5,6 +5,7 @@ import {
   applyAttributeSpec, applyLegacyEntry, parseLegacySpec, parseLegacyTransforms, shapeLegacyEntry, type LegacyEntry,
 } from './legacy-transforms';
 import { fakeTypes } from './testing/fake-types';
+import { thrown } from './testing/thrown';
 
 const types = fakeTypes();
 
@@ -19,14 +20,6 @@ function transform(option: unknown, e: AtlasEntity, topLevel = false): AtlasEnti
   return e;
 }
 
-function thrown(fn: () => unknown): AtlasError {
-  try {
-    fn();
-  } catch (e) {
-    return e as AtlasError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseLegacySpec: both syntaxes (spec 6.1, P3)', () => {
   it.each([
