@@ -238,36 +238,34 @@ class EnvReader {
   }
 
   existingFile(name: string): string | undefined {
-    const v = this.string(name);
-    if (v === undefined) return undefined;
-    const p = path.resolve(v);
-    let st: fs.Stats;
+    const found = this.existingPath(name, 'file');
+    if (!found) return undefined;
+    if (!found.stats.isFile()) throw new ConfigError(name, found.value, 'not a regular file');
     try {
-      st = fs.statSync(p);
+      fs.accessSync(found.path, fs.constants.R_OK);
     } catch {
-      throw new ConfigError(name, v, 'file does not exist');
+      throw new ConfigError(name, found.value, 'file is not readable');
     }
-    if (!st.isFile()) throw new ConfigError(name, v, 'not a regular file');
-    try {
-      fs.accessSync(p, fs.constants.R_OK);
-    } catch {
-      throw new ConfigError(name, v, 'file is not readable');
-    }
-    return p;
+    return found.path;
   }
 
   existingDir(name: string): string | undefined {
-    const v = this.string(name);
-    if (v === undefined) return undefined;
-    const p = path.resolve(v);
-    let st: fs.Stats;
+    const found = this.existingPath(name, 'directory');
+    if (!found) return undefined;
+    if (!found.stats.isDirectory()) throw new ConfigError(name, found.value, 'not a directory');
+    return found.path;
+  }
+
+  /** the variable as an absolute path that exists, with its stats; undefined when unset */
+  private existingPath(name: string, what: 'file' | 'directory'): { value: string; path: string; stats: fs.Stats } | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const p = path.resolve(value);
     try {
-      st = fs.statSync(p);
+      return { value, path: p, stats: fs.statSync(p) };
     } catch {
-      throw new ConfigError(name, v, 'directory does not exist');
+      throw new ConfigError(name, value, `${what} does not exist`);
     }
-    if (!st.isDirectory()) throw new ConfigError(name, v, 'not a directory');
-    return p;
   }
 
   /** a directory that exists (or is created) and is writable */
