@@ -202,6 +202,7 @@ describe('ZipSink', () => {
     expect(out.destroyed).toBe(true);
     await expect(sink.addEntry('b.json', '{}')).rejects.toThrow(/database went away/);
     await expect(sink.finalize()).rejects.toThrow(/database went away/);
+    await closed(out);
   });
 
   it('a destination that fails or closes early fails the next call', async () => {
@@ -226,7 +227,8 @@ describe('ZipSink', () => {
   });
 
   it('a failing source stream fails the sink', async () => {
-    const sink = new ZipSink(fs.createWriteStream(tmpPath()));
+    const out = fs.createWriteStream(tmpPath());
+    const sink = new ZipSink(out);
     async function* broken(): AsyncGenerator<string> {
       yield '[';
       throw new Error('cursor failed');
@@ -234,5 +236,11 @@ describe('ZipSink', () => {
     await expect(sink.addEntryStream('atlas-export-order.json', broken())).rejects.toThrow(/cursor failed/);
     await expect(sink.addEntry('a.json', '{}')).rejects.toThrow(/cursor failed/);
     await sink.abort(new Error('cleanup'));
+    await closed(out);
   });
 });
+
+/** A destroyed file stream still opens (and then closes) its file: wait, so the temp folder can be removed. */
+function closed(stream: fs.WriteStream): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
+}
