@@ -5,6 +5,7 @@ import StreamZip from 'node-stream-zip';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasTypesDef } from '../../metadata/model';
 import { TYPES_DEF_LISTS } from '../../metadata/model';
+import { EntryIndex, EntryInfo } from './entry-index';
 import { EntryInflater, InflateError } from './entry-inflater';
 import { printableEntryName, unsafeEntryNameReason } from './entry-name';
 import { JsonArrayError, splitJsonArray } from './json-array-splitter';
@@ -71,17 +72,6 @@ const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
 const FLAG_ENCRYPTED = 0x1;
 
-interface EntryInfo {
-  readonly name: string;
-  /** local header offset */
-  readonly offset: number;
-  readonly compressedSize: number;
-  readonly size: number;
-  readonly crc: number;
-  readonly method: number;
-  readonly flags: number;
-}
-
 function invalidEntry(entryName: string, reason: string): AtlasError {
   return new AtlasError(ErrorCode.IMPORT_INVALID_ZIP_ENTRY, [printableEntryName(entryName), reason]);
 }
@@ -112,16 +102,14 @@ function openFd(filePath: string): Promise<number> {
   return new Promise((resolve, reject) => fs.open(filePath, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
 }
 
+/** A top-level `<guid>.json` that is not one of the well-known entries (spec 2.1): an entity. */
+function isEntityEntryName(name: string): boolean {
+  return name.endsWith('.json') && !name.includes('/') && !WELL_KNOWN.has(name);
+}
+
 export class ZipSource {
   private closed = false;
   private closing?: Promise<void>;
-  /** first occurrence of each name (spec 2.1: duplicate names keep the first) */
-  private readonly byName = new Map<string, EntryInfo>();
-  /** `{guid}.json` entries by guid */
-  private readonly entityEntries = new Map<string, EntryInfo>();
-  /** zipDirect: the typesdef entry when it is the first entry, and entities.json when it comes next */
-  private directTypesDef?: EntryInfo;
-  private directEntities?: EntryInfo;
   private readonly memo = new Map<string, Promise<unknown>>();
   private readonly inflater = new EntryInflater();
   /** the last bytes read by readRange */
@@ -133,25 +121,23 @@ export class ZipSource {
     private readonly fileSize: number,
     readonly format: ZipFormat,
     private readonly limits: ZipLimits,
-    entries: readonly EntryInfo[],
-  ) {
-    for (const entry of entries) {
-      if (!this.byName.has(entry.name)) this.byName.set(entry.name, entry);
-    }
-    if (format === 'standard') {
-      for (const [name, entry] of this.byName) {
-        // top-level `<guid>.json` only: `__MACOSX/._x.json` and other folders are ignored (spec 2.1)
-        if (name.endsWith('.json') && !name.includes('/') && !WELL_KNOWN.has(name)) {
-          this.entityEntries.set(name.slice(0, -'.json'.length), entry);
-        }
-      }
-    } else {
-      // spec 2.7: read as a stream, so the physical order counts; folders (e.g. __MACOSX/) are not part of it
-      const sequence = entries.filter((e) => !e.name.includes('/')).sort((a, b) => a.offset - b.offset);
-      let next = 0;
-      if (sequence[0]?.name === TYPESDEF_ENTRY) this.directTypesDef = sequence[next++];
-      if (sequence[next]?.name === ZIP_DIRECT_ENTITIES_ENTRY) this.directEntities = sequence[next];
-    }
+    /** first occurrence of each name (spec 2.1: duplicate names keep the first) */
+    private readonly index: EntryIndex,
+    /** number of `{guid}.json` entries (standard format) */
+    readonly entityEntryCount: number,
+    /** zipDirect: the typesdef entry when it is the first entry, and entities.json when it comes next */
+    private readonly direct: { typesDef?: EntryInfo; entities?: EntryInfo },
+  ) {}
+
+  private named(name: string): EntryInfo | undefined {
+    const i = this.index.indexOf(name);
+    return i < 0 ? undefined : this.index.at(i);
+  }
+
+  /** Index of the `{guid}.json` entry, or -1 (always -1 for zipDirect). */
+  private entityIndex(guid: string): number {
+    const name = `${guid}.json`;
+    return this.format === 'standard' && isEntityEntryName(name) ? this.index.indexOf(name) : -1;
   }
 
   /**
@@ -172,7 +158,10 @@ export class ZipSource {
       fs.closeSync(fd);
       throw invalidEntry(ARCHIVE_NAME, 'not a ZIP archive: the file is empty');
     }
-    const entries: EntryInfo[] = [];
+    const index = new EntryIndex();
+    let entityEntries = 0;
+    // zipDirect (spec 2.7) is read as a stream, so the physical order counts: the first two top-level entries
+    const firstTwo: EntryInfo[] = [];
     let count = 0;
     let totalBytes = 0;
     const zip = new StreamZip({ fd, storeEntries: false, skipEntryNameValidation: true });
@@ -203,15 +192,14 @@ export class ZipSource {
           if (e.offset + LOCAL_HEADER_BYTES + e.compressedSize > fileSize) {
             throw invalidEntry(name, 'truncated: the entry data extends beyond the end of the file');
           }
-          entries.push({
-            name,
-            offset: e.offset,
-            compressedSize: e.compressedSize,
-            size: e.size,
-            crc: e.crc,
-            method: e.method,
-            flags: e.flags,
-          });
+          const entry: EntryInfo = { name, offset: e.offset, compressedSize: e.compressedSize, size: e.size, crc: e.crc, method: e.method, flags: e.flags };
+          // top-level `<guid>.json` only: `__MACOSX/._x.json` and other folders are ignored (spec 2.1)
+          if (index.add(entry) && format === 'standard' && isEntityEntryName(name)) entityEntries++;
+          if (format === 'zipDirect' && !name.includes('/')) {
+            firstTwo.push(entry);
+            firstTwo.sort((a, b) => a.offset - b.offset);
+            if (firstTwo.length > 2) firstTwo.pop();
+          }
         });
         zip.on('ready', () => resolve());
         zip.on('error', (err: unknown) => reject(err));
@@ -221,17 +209,16 @@ export class ZipSource {
       if (err instanceof AtlasError) throw err;
       throw invalidEntry(ARCHIVE_NAME, openFailureReason(err));
     }
-    return new ZipSource(zip, fd, fileSize, format, limits, entries);
+    const direct: { typesDef?: EntryInfo; entities?: EntryInfo } = {};
+    let next = 0;
+    if (firstTwo[0]?.name === TYPESDEF_ENTRY) direct.typesDef = firstTwo[next++];
+    if (firstTwo[next]?.name === ZIP_DIRECT_ENTITIES_ENTRY) direct.entities = firstTwo[next];
+    return new ZipSource(zip, fd, fileSize, format, limits, index, entityEntries, direct);
   }
 
   /** Every entry name of the archive (first occurrences), in central-directory order. */
   get entryNames(): string[] {
-    return [...this.byName.keys()];
-  }
-
-  /** Number of `{guid}.json` entries (standard format). */
-  get entityEntryCount(): number {
-    return this.entityEntries.size;
+    return [...this.index.names()];
   }
 
   /**
@@ -239,16 +226,16 @@ export class ZipSource {
    * zipDirect: no entities.json right after the optional typesdef.
    */
   async isEmpty(): Promise<boolean> {
-    if (this.format === 'zipDirect') return this.directEntities === undefined;
-    if (this.entityEntries.size === 0) return true;
-    return this.byName.has(EXPORT_ORDER_ENTRY) && (await this.exportOrder()).length === 0;
+    if (this.format === 'zipDirect') return this.direct.entities === undefined;
+    if (this.entityEntryCount === 0) return true;
+    return this.index.indexOf(EXPORT_ORDER_ENTRY) >= 0 && (await this.exportOrder()).length === 0;
   }
 
   /** `atlas-export-info.json` (or the documented `atlas-export-result.json`); undefined when absent and for zipDirect. */
   exportInfo(): Promise<AtlasExportResult | undefined> {
     return this.once('exportInfo', async () => {
       if (this.format === 'zipDirect') return undefined;
-      const entry = this.byName.get(EXPORT_INFO_ENTRY) ?? this.byName.get(EXPORT_RESULT_ENTRY);
+      const entry = this.named(EXPORT_INFO_ENTRY) ?? this.named(EXPORT_RESULT_ENTRY);
       if (!entry) return undefined;
       const value = this.parseJson(entry, await this.readBytes(entry));
       if (!isRecord(value)) throw invalidEntry(entry.name, 'expected a JSON object (AtlasExportResult)');
@@ -259,7 +246,7 @@ export class ZipSource {
   /** `atlas-typesdef.json`; missing ⇒ an empty AtlasTypesDef (spec 2.3, 13). Missing lists read as []. */
   typesDef(): Promise<AtlasTypesDef> {
     return this.once('typesDef', async () => {
-      const entry = this.format === 'zipDirect' ? this.directTypesDef : this.byName.get(TYPESDEF_ENTRY);
+      const entry = this.format === 'zipDirect' ? this.direct.typesDef : this.named(TYPESDEF_ENTRY);
       const typesDef: Record<string, unknown> = {};
       if (entry) {
         const value = this.parseJson(entry, await this.readBytes(entry));
@@ -277,7 +264,7 @@ export class ZipSource {
   /** `atlas-export-order.json`; missing ⇒ [] (spec 2.4). Always [] for zipDirect. Duplicates are kept. */
   exportOrder(): Promise<string[]> {
     return this.once('exportOrder', async () => {
-      const entry = this.format === 'standard' ? this.byName.get(EXPORT_ORDER_ENTRY) : undefined;
+      const entry = this.format === 'standard' ? this.named(EXPORT_ORDER_ENTRY) : undefined;
       if (!entry) return [];
       const value = this.parseJson(entry, await this.readBytes(entry));
       if (!Array.isArray(value) || value.some((guid) => typeof guid !== 'string')) {
@@ -289,13 +276,14 @@ export class ZipSource {
 
   /** Whether a `{guid}.json` entry exists (standard format; always false for zipDirect). */
   hasEntity(guid: string): boolean {
-    return this.entityEntries.has(guid);
+    return this.entityIndex(guid) >= 0;
   }
 
   /** The `{guid}.json` entry, or undefined when the archive has none (always undefined for zipDirect). */
   async readEntity(guid: string): Promise<AtlasEntityWithExtInfo | undefined> {
-    const entry = this.entityEntries.get(guid);
-    if (!entry) return undefined;
+    const i = this.entityIndex(guid);
+    if (i < 0) return undefined;
+    const entry = this.index.at(i);
     return this.toEntity(entry.name, this.parseJson(entry, await this.readBytes(entry)));
   }
 
@@ -328,10 +316,12 @@ export class ZipSource {
       for await (const item of this.directEntityItems(0)) void item;
       return;
     }
-    const seen = new Set<string>();
+    // each entry once, however often the order lists it (a bit per entry, not a set of guids)
+    const seen = new Uint8Array(this.index.size);
     for (const guid of await this.exportOrder()) {
-      if (seen.has(guid)) continue;
-      seen.add(guid);
+      const i = this.entityIndex(guid);
+      if (i < 0 || seen[i]) continue;
+      seen[i] = 1;
       await this.readEntity(guid);
     }
   }
@@ -358,7 +348,7 @@ export class ZipSource {
   }
 
   private async *directEntityItems(startIndex: number): AsyncGenerator<ZipEntityItem> {
-    const entry = this.directEntities;
+    const entry = this.direct.entities;
     if (!entry) return;
     let position = -1;
     try {
