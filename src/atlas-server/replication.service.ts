@@ -25,7 +25,7 @@ export interface CompletedImport {
   result: AtlasImportResult;
   options: ReplicationImportOptions;
   /** the ZIP's atlas-export-order.json (empty for zipDirect) */
-  exportOrder: readonly string[];
+  exportOrder: Iterable<string> & { readonly length: number; at(position: number): string | undefined };
   caller: Caller;
   /** spec 9.1: IMPORT audits the entity phase */
   entityPhaseStart: number;
@@ -57,6 +57,9 @@ export interface CompletedExport {
   startTime: number;
   endTime?: number;
 }
+
+/** guids per replicatedFrom stamping statement after an import */
+const STAMP_PAGE_GUIDS = 10_000;
 
 @Injectable()
 export class ReplicationService {
@@ -95,9 +98,18 @@ export class ReplicationService {
     });
 
     if (replicatedFrom && !run.options.skipUpdateReplicationAttr) {
-      const key = await this.servers.replicationKeyGuid(run.exportOrder[0]);
+      const key = await this.servers.replicationKeyGuid(run.exportOrder.at(0)!);
       const server = await this.servers.recordReplication(replicatedFrom, key, run.result.exportResult?.changeMarker, user);
-      await this.servers.stampReplicated('replicatedFrom', server.guid, [...run.exportOrder]);
+      // a page of the order at a time: a large archive's guids are never all strings at once
+      let page: string[] = [];
+      for (const guid of run.exportOrder) {
+        page.push(guid);
+        if (page.length === STAMP_PAGE_GUIDS) {
+          await this.servers.stampReplicated('replicatedFrom', server.guid, page);
+          page = [];
+        }
+      }
+      if (page.length > 0) await this.servers.stampReplicated('replicatedFrom', server.guid, page);
     }
     if (replicatedFrom) await this.cleanUpTableReplication(run, replicatedFrom);
   }

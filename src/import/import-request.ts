@@ -97,7 +97,7 @@ function blankToUndefined(v: string | undefined): string | undefined {
  * spec 5.8: the index of the first unit to import. `startGuid` wins: start after its first occurrence (not found ⇒
  * 0). `startPosition` n ⇒ n + 1 (the index of the last unit already imported). zipDirect: startPosition n skips n.
  */
-export function startIndex(options: ImportOptions, order: readonly string[]): number {
+export function startIndex(options: ImportOptions, order: { indexOf(guid: string): number }): number {
   if (options.format === 'zipDirect') return Math.max(0, options.startPosition ?? 0);
   if (options.startGuid !== undefined) {
     const i = order.indexOf(options.startGuid);

@@ -145,7 +145,7 @@ describe('ZipSink', () => {
     await sink.finalize();
     const source = await ZipSource.open(file, LIMITS);
     expect(JSON.stringify(await source.readEntity(guid(1)))).toBe(big);
-    expect((await source.exportOrder())[19_999]).toBe(guid(19_999));
+    expect((await source.exportOrder()).at(19_999)).toBe(guid(19_999));
     expect((await source.typesDef()).entityDefs).toEqual([]);
     await source.close();
     expectThirdPartyReadersAccept(file, 4, 'empty.txt');

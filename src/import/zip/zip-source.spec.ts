@@ -78,7 +78,7 @@ describe('ZipSource over the shared Atlas fixtures', () => {
     it(`${name}: order, typesdef, export info and every entity are readable`, async () => {
       await withSource(sharedZip(name), async (source) => {
         expect(await source.isEmpty()).toBe(false);
-        const order = await source.exportOrder();
+        const order = [...(await source.exportOrder())];
         expect(order).toHaveLength(facts.order);
         expect(source.entityEntryCount).toBe(facts.entities);
         const typesDef = await source.typesDef();
@@ -127,7 +127,7 @@ describe('ZipSource over the shared Atlas fixtures', () => {
 
   it('entities(startIndex) starts at that position of the order', async () => {
     await withSource(sharedZip('stocks.zip'), async (source) => {
-      const order = await source.exportOrder();
+      const order = [...(await source.exportOrder())];
       const items = await collect(source, 2);
       expect(items.map((i) => i.position)).toEqual([2, 3]);
       expect(items.map((i) => i.guid)).toEqual(order.slice(2));
@@ -138,7 +138,7 @@ describe('ZipSource over the shared Atlas fixtures', () => {
   it('empty.zip (22 bytes) is a valid, empty archive', async () => {
     await withSource(sharedZip('empty.zip'), async (source) => {
       expect(await source.isEmpty()).toBe(true);
-      expect(await source.exportOrder()).toEqual([]);
+      expect([...(await source.exportOrder())]).toEqual([]);
       expect((await source.typesDef()).entityDefs).toEqual([]);
       expect(await source.exportInfo()).toBeUndefined();
     });
@@ -151,7 +151,7 @@ describe('ZipSource over the shared Atlas fixtures', () => {
         expect(await source.isEmpty()).toBe(true);
         expect((await source.typesDef()).entityDefs?.length).toBe(82);
         expect(await source.exportInfo()).toBeUndefined();
-        expect(await source.exportOrder()).toEqual([]);
+        expect([...(await source.exportOrder())]).toEqual([]);
         expect(await collect(source)).toEqual([]);
       },
       'zipDirect',
@@ -275,9 +275,27 @@ describe('ZipSource: bad archives (spec P5)', () => {
     }
   });
 
+  it('the export order keeps duplicates and guids without an entry; indexOf finds the first position of either', async () => {
+    const order = [GUID_A, 'no-such-entity', GUID_B, GUID_A, 'no-such-entity', 'atlas-typesdef'];
+    const entries = goodEntries().map((e) => (e.name === 'atlas-export-order.json' ? { ...e, data: JSON.stringify(order) } : e));
+    await withSource(tmpFile(buildRawZip(entries)), async (s) => {
+      const read = await s.exportOrder();
+      expect([...read]).toEqual(order);
+      expect(read).toHaveLength(6);
+      expect(order.map((g) => read.indexOf(g))).toEqual([0, 1, 2, 0, 1, 5]);
+      expect(read.indexOf('unknown')).toBe(-1);
+      expect([read.at(-1), read.at(6)]).toEqual([undefined, undefined]);
+      // a well-known entry's name is not an entity, even when the order lists it
+      expect(s.hasEntity('atlas-typesdef')).toBe(false);
+      expect((await collect(s)).map((i) => [i.guid, i.value?.entity.guid])).toEqual([
+        [GUID_A, GUID_A], ['no-such-entity', undefined], [GUID_B, GUID_B], [GUID_A, GUID_A], ['no-such-entity', undefined], ['atlas-typesdef', undefined],
+      ]);
+    });
+  });
+
   it('a name that merely contains dots is fine', async () => {
     const file = tmpFile(buildRawZip([...goodEntries(), { name: 'notes..v2.json', data: '{}' }, { name: 'dir/..hidden', data: 'x' }]));
-    await withSource(file, async (s) => expect(await s.exportOrder()).toEqual([GUID_A, GUID_B]));
+    await withSource(file, async (s) => expect([...(await s.exportOrder())]).toEqual([GUID_A, GUID_B]));
   });
 
   it('limits: entry count, entry size, total size, compression ratio ⇒ 09F naming the entry and the limit', async () => {
@@ -362,7 +380,7 @@ describe('ZipSource: layout rules', () => {
     const onlyTypes = tmpFile(buildRawZip([{ name: 'atlas-typesdef.json', data: '{}' }, { name: 'atlas-export-order.json', data: `["${GUID_A}"]` }]));
     expect(await withSource(onlyTypes, (s) => s.isEmpty())).toBe(true);
     const noOrder = tmpFile(buildRawZip([{ name: `${GUID_A}.json`, data: entityJson(GUID_A, 'a') }]));
-    expect(await withSource(noOrder, async (s) => [await s.isEmpty(), await s.exportOrder()])).toEqual([false, []]);
+    expect(await withSource(noOrder, async (s) => [await s.isEmpty(), [...(await s.exportOrder())]])).toEqual([false, []]);
     const spacedEmpty = tmpFile(buildRawZip([...goodEntries().filter((e) => e.name !== 'atlas-export-order.json'), { name: 'atlas-export-order.json', data: ' [ ] ' }]));
     expect(await withSource(spacedEmpty, (s) => s.isEmpty())).toBe(true);
   });

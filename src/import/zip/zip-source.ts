@@ -102,6 +102,48 @@ function openFd(filePath: string): Promise<number> {
   return new Promise((resolve, reject) => fs.open(filePath, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
 }
 
+/** The guids of an export order, as the import reads them (an array of guids is one too). */
+export interface OrderedGuids extends Iterable<string> {
+  readonly length: number;
+  at(position: number): string | undefined;
+  indexOf(guid: string): number;
+}
+
+/**
+ * atlas-export-order.json as the import keeps it: each position as the index of its `{guid}.json` entry in the
+ * EntryIndex (4 bytes, off the heap), a guid without an entry in a side list. Duplicates are kept (spec 2.4).
+ */
+export class ExportOrder implements OrderedGuids {
+  constructor(
+    /** entry index, or -(k + 1) for missing[k] */
+    private readonly positions: Int32Array,
+    private readonly missing: readonly string[],
+    private readonly entryGuid: (entryIndex: number) => string,
+    private readonly entryOf: (guid: string) => number,
+  ) {}
+
+  get length(): number {
+    return this.positions.length;
+  }
+
+  at(position: number): string | undefined {
+    if (position < 0 || position >= this.positions.length) return undefined;
+    const p = this.positions[position];
+    return p >= 0 ? this.entryGuid(p) : this.missing[-p - 1];
+  }
+
+  indexOf(guid: string): number {
+    const entry = this.entryOf(guid);
+    if (entry >= 0) return this.positions.indexOf(entry);
+    const k = this.missing.indexOf(guid);
+    return k < 0 ? -1 : this.positions.indexOf(-(k + 1));
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let i = 0; i < this.positions.length; i++) yield this.at(i)!;
+  }
+}
+
 /** A top-level `<guid>.json` that is not one of the well-known entries (spec 2.1): an entity. */
 function isEntityEntryName(name: string): boolean {
   return name.endsWith('.json') && !name.includes('/') && !WELL_KNOWN.has(name);
@@ -261,16 +303,26 @@ export class ZipSource {
     });
   }
 
-  /** `atlas-export-order.json`; missing ⇒ [] (spec 2.4). Always [] for zipDirect. Duplicates are kept. */
-  exportOrder(): Promise<string[]> {
+  /** `atlas-export-order.json`; missing ⇒ empty (spec 2.4). Always empty for zipDirect. Duplicates are kept. */
+  exportOrder(): Promise<ExportOrder> {
     return this.once('exportOrder', async () => {
       const entry = this.format === 'standard' ? this.named(EXPORT_ORDER_ENTRY) : undefined;
-      if (!entry) return [];
-      const value = this.parseJson(entry, await this.readBytes(entry));
-      if (!Array.isArray(value) || value.some((guid) => typeof guid !== 'string')) {
-        throw invalidEntry(entry.name, 'expected a JSON array of guid strings');
+      const guids = entry ? this.parseJson(entry, await this.readBytes(entry)) : [];
+      if (!Array.isArray(guids) || guids.some((guid) => typeof guid !== 'string')) {
+        throw invalidEntry(EXPORT_ORDER_ENTRY, 'expected a JSON array of guid strings');
       }
-      return value as string[];
+      const positions = new Int32Array(guids.length);
+      const missing = new Map<string, number>();
+      guids.forEach((guid: string, i) => {
+        const e = this.entityIndex(guid);
+        if (e >= 0) positions[i] = e;
+        else {
+          let k = missing.get(guid);
+          if (k === undefined) missing.set(guid, (k = missing.size));
+          positions[i] = -(k + 1);
+        }
+      });
+      return new ExportOrder(positions, [...missing.keys()], (e) => this.index.nameAt(e).slice(0, -'.json'.length), (guid) => this.entityIndex(guid));
     });
   }
 
@@ -300,7 +352,7 @@ export class ZipSource {
     }
     const order = await this.exportOrder();
     for (let position = Math.max(0, startIndex); position < order.length; position++) {
-      const guid = order[position];
+      const guid = order.at(position)!;
       yield { position, guid, value: await this.readEntity(guid) };
     }
   }
