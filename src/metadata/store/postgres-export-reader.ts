@@ -605,6 +605,7 @@ class PostgresExportSession implements ExportSession {
     // built once the traversal is over: cheaper than keeping them up to date row by row
     await this.exec(`CREATE INDEX ON x_member (root)`);
     await this.exec(`ANALYZE x_export, x_member`);
+    await this.placeGlossaryTerms(changedAfter);
     const byType = await this.query<{ type_name: string; n: string }>(
       `SELECT e.type_name, count(*)::text AS n FROM ${EXPORT_WRITTEN_VIEW} w JOIN entity e ON e.guid = w.guid GROUP BY e.type_name`,
     );
@@ -623,6 +624,71 @@ class PostgresExportSession implements ExportSession {
       classificationNames: classifications.map((c) => c.type_name).sort(),
       firstGuid: counts.first ?? undefined,
     };
+  }
+
+  /**
+   * spec 3.8: the glossary terms assigned to a written entity (its `meanings`), each after its anchor glossary,
+   * come before the file that writes the entity, unless written already. One the export writes anyway as a
+   * top-level file moves up to that place as it is (with its referred entities, so nothing is lost or written
+   * twice); one it would not write otherwise is added as a standalone file without ext-info. An incremental export
+   * adds only those changed after its marker (spec 3.5). Types (spec 3.7: added entities add none): the glossary
+   * types come with any Referenceable anyway (its `meanings` relationshipDef), and the classification types of an
+   * added term are included, so that the archive imports where they are not defined.
+   */
+  private async placeGlossaryTerms(changedAfter: number): Promise<void> {
+    const [{ any }] = await this.query<{ any: boolean }>(
+      // any term assigned in the catalogue at all (a scan of relationship, stopping at the first)
+      `SELECT EXISTS (SELECT 1 FROM relationship r WHERE r.type_name = 'AtlasGlossarySemanticAssignment' AND r.status = 'ACTIVE') AS any`,
+    );
+    if (!any) return;
+    await this.exec(
+      `CREATE TEMP TABLE x_placed AS
+       WITH written AS (
+         SELECT x.seq, x.guid, 0::bigint AS k FROM x_export x
+         UNION ALL
+         SELECT x.seq, m.guid, (m.depth::bigint << 32) + m.ordinal FROM x_export x JOIN x_member m ON m.root = x.guid WHERE x.ext
+       ), assigned AS (
+         SELECT w.seq, w.k, r.ordinal, r.end1_guid AS term
+           FROM written w JOIN relationship r ON r.end2_guid = w.guid
+          WHERE r.type_name = 'AtlasGlossarySemanticAssignment' AND r.status = 'ACTIVE'
+       ), needed AS (
+         -- the anchor glossary first (part 0), then the term (part 1); each entity at its first place only
+         SELECT DISTINCT ON (guid) guid, seq, k, ordinal, part FROM (
+           SELECT a.seq, a.k, a.ordinal, 0 AS part, g.end1_guid AS guid
+             FROM assigned a JOIN relationship g ON g.end2_guid = a.term
+            WHERE g.type_name = 'AtlasGlossaryTermAnchor' AND g.status = 'ACTIVE'
+           UNION ALL
+           SELECT a.seq, a.k, a.ordinal, 1, a.term FROM assigned a
+         ) n ORDER BY guid, seq, k, ordinal, part
+       ), files AS (
+         -- every top-level file at its place: (seq, 0) as traversed, or moved up before the file that needs it
+         SELECT x.guid, x.ext,
+                CASE WHEN n.seq < x.seq THEN n.seq ELSE x.seq END AS k1,
+                CASE WHEN n.seq < x.seq THEN -1 ELSE 0 END AS k2,
+                CASE WHEN n.seq < x.seq THEN n.k ELSE 0 END AS k3,
+                CASE WHEN n.seq < x.seq THEN n.ordinal ELSE 0 END AS k4,
+                CASE WHEN n.seq < x.seq THEN n.part ELSE 0 END AS k5
+           FROM x_export x LEFT JOIN needed n ON n.guid = x.guid
+       )
+       SELECT guid, ext, k1, k2, k3, k4, k5 FROM files
+       UNION ALL
+       -- needed entities no file writes before their place: standalone, without ext-info
+       SELECT n.guid, false, n.seq, -1, n.k, n.ordinal, n.part
+         FROM needed n JOIN entity e ON e.guid = n.guid
+        WHERE ($1 = 0 OR e.change_seq > $1)
+          AND NOT EXISTS (SELECT 1 FROM x_export x WHERE x.guid = n.guid)
+          AND NOT EXISTS (
+            SELECT 1 FROM files f JOIN x_member m ON m.root = f.guid
+             WHERE f.ext AND m.guid = n.guid AND (f.k1, f.k2, f.k3, f.k4, f.k5) < (n.seq, -1, n.k, n.ordinal, n.part))`,
+      [changedAfter],
+    );
+    await this.exec(`TRUNCATE x_export`);
+    await this.exec(
+      `INSERT INTO x_export (seq, guid, ext)
+       SELECT row_number() OVER (ORDER BY k1, k2, k3, k4, k5, guid COLLATE "C"), guid, ext FROM x_placed`,
+    );
+    await this.exec(`DROP TABLE x_placed`);
+    await this.exec(`ANALYZE x_export`);
   }
 
   async *order(pageSize = 10_000): AsyncIterable<string[]> {
