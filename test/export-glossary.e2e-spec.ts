@@ -15,10 +15,15 @@ describe('glossary terms of exported entities (spec 3.8)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ MODELS_DIR: hiveModelsDir() });
+    const types = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ classificationDefs: [{ name: 'Finance', attributeDefs: [], superTypes: [] }] });
+    expect(types.status, JSON.stringify(types.body)).toBe(200);
     const res = await t.as(ADMIN).post(`${V2}/entity/bulk`).send({
       entities: [
         { typeName: 'AtlasGlossary', guid: '-1', attributes: { qualifiedName: 'sales', name: 'sales' } },
-        { typeName: 'AtlasGlossaryTerm', guid: '-2', attributes: { qualifiedName: 'revenue@sales', name: 'revenue' }, relationshipAttributes: { anchor: { guid: '-1', typeName: 'AtlasGlossary' } } },
+        {
+          typeName: 'AtlasGlossaryTerm', guid: '-2', attributes: { qualifiedName: 'revenue@sales', name: 'revenue' },
+          relationshipAttributes: { anchor: { guid: '-1', typeName: 'AtlasGlossary' } }, classifications: [{ typeName: 'Finance', propagate: false }],
+        },
         { typeName: 'AtlasGlossaryTerm', guid: '-3', attributes: { qualifiedName: 'margin@sales', name: 'margin' }, relationshipAttributes: { anchor: { guid: '-1', typeName: 'AtlasGlossary' } } },
         {
           typeName: 'hive_db', guid: '-4', attributes: { qualifiedName: 'd@cl1', name: 'd', clusterName: 'cl1' },
@@ -44,6 +49,8 @@ describe('glossary terms of exported entities (spec 3.8)', () => {
     expect(a.file(g.T).referredEntities).toBeUndefined();
     expect([...a.allGuids()].map(name).sort()).toEqual(['D', 'G', 'T', 'T1']);
     expect(a.info.metrics).toMatchObject({ 'entity:AtlasGlossary': 1, 'entity:AtlasGlossaryTerm': 1, 'entity:hive_db': 1, 'entity:hive_table': 1, 'entity:withExtInfo': 2 });
+    // an added term's classification type comes along, so the archive imports where it is not defined
+    expect(a.typesDef.classificationDefs.map((d) => d.name)).toEqual(['Finance']);
     // the term is the db's meaning in the db's own file
     expect((a.file(g.D).entity.relationshipAttributes as { meanings: Array<{ guid: string }> }).meanings.map((m) => m.guid)).toEqual([g.T]);
   });
@@ -83,6 +90,7 @@ describe('glossary terms of exported entities (spec 3.8)', () => {
       expect(d.body.entity.relationshipAttributes.meanings.map((m: { guid: string }) => m.guid)).toEqual([g.T]);
       const term = await fresh.as(ADMIN).get(`${V2}/entity/guid/${g.T}`);
       expect(term.body.entity.relationshipAttributes.anchor.guid).toBe(g.G);
+      expect(term.body.entity.classifications.map((c: { typeName: string }) => c.typeName)).toEqual(['Finance']);
       const rows = await fresh.db.query(`SELECT type_name FROM entity WHERE type_name <> 'AtlasServer' ORDER BY type_name`);
       expect(rows.map((r: { type_name: string }) => r.type_name)).toEqual(['AtlasGlossary', 'AtlasGlossaryTerm', 'hive_db', 'hive_table']);
     } finally {
