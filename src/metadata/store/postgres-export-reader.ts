@@ -670,6 +670,12 @@ class PostgresExportSession implements ExportSession {
                 CASE WHEN n.seq < x.seq THEN n.part ELSE 0 END AS k5
            FROM x_export x LEFT JOIN needed n ON n.guid = x.guid
        )
+       , inside AS MATERIALIZED (
+         -- where the needed entities are written inside another file (one pass over the members)
+         SELECT m.guid, f.k1, f.k2, f.k3, f.k4, f.k5
+           FROM x_member m JOIN needed n ON n.guid = m.guid JOIN files f ON f.guid = m.root
+          WHERE f.ext
+       )
        SELECT guid, ext, k1, k2, k3, k4, k5 FROM files
        UNION ALL
        -- needed entities no file writes before their place: standalone, without ext-info
@@ -678,8 +684,8 @@ class PostgresExportSession implements ExportSession {
         WHERE ($1 = 0 OR e.change_seq > $1)
           AND NOT EXISTS (SELECT 1 FROM x_export x WHERE x.guid = n.guid)
           AND NOT EXISTS (
-            SELECT 1 FROM files f JOIN x_member m ON m.root = f.guid
-             WHERE f.ext AND m.guid = n.guid AND (f.k1, f.k2, f.k3, f.k4, f.k5) < (n.seq, -1, n.k, n.ordinal, n.part))`,
+            SELECT 1 FROM inside i
+             WHERE i.guid = n.guid AND (i.k1, i.k2, i.k3, i.k4, i.k5) < (n.seq, -1, n.k, n.ordinal, n.part))`,
       [changedAfter],
     );
     await this.exec(`TRUNCATE x_export`);
