@@ -2,6 +2,7 @@
 // order in batches of thousands (one transaction per batch, spec P11), then the side effects.
 import { Injectable, Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import * as path from 'node:path';
 import { ReplicationService } from '../atlas-server/replication.service';
 import { AtlasError, ErrorCode } from '../common/errors';
@@ -28,6 +29,9 @@ export interface ImportRun {
 
 /** processedEntities up to this many are part of the result object; beyond, they are streamed (issue 4: flat memory) */
 export const PROCESSED_INLINE_MAX = 20_000;
+
+/** entities read between two turns of the event loop while the previous batch is being written */
+const READ_YIELD_EVERY = 20;
 
 export interface ImportOutcome {
   /** the AtlasImportResult; its processedEntities are complete unless `processedPages` is set */
@@ -135,7 +139,7 @@ export class ImportService {
         let prepared: PreparedUnits | undefined;
         let invalid: unknown;
         try {
-          if (batch.length > 0) prepared = this.store.prepareUnits(batch, ctx);
+          if (batch.length > 0) prepared = await this.store.prepareUnits(batch, ctx);
         } catch (e) {
           invalid = e;
         }
@@ -152,7 +156,14 @@ export class ImportService {
         batchEntities = 0;
       };
       try {
+        let sinceYield = 0;
         for await (const item of source.entities(first)) {
+          // reading and parsing are synchronous: every few dozen entities the event loop gets a turn, so that the
+          // write of the previous batch goes on (its statements' results are handled) while this one is read
+          if (++sinceYield === READ_YIELD_EVERY) {
+            sinceYield = 0;
+            await setImmediate();
+          }
           if (!item.value?.entity) {
             if (item.value === undefined) this.log.warn(`${item.guid}: listed in the export order but not in the archive; skipped`);
             continue;

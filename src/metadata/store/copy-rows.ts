@@ -19,8 +19,6 @@ export function copyLine(values: readonly unknown[]): string {
 
 /** Streams `rows` into `table (columns)` on the transaction's own connection. */
 export async function copyRows(m: EntityManager, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<void> {
-  const client = (await m.queryRunner!.connect()) as PoolClient;
-  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
   async function* lines() {
     let chunk = '';
     for (const row of rows) {
@@ -32,5 +30,12 @@ export async function copyRows(m: EntityManager, table: string, columns: readonl
     }
     if (chunk) yield chunk;
   }
-  await pipeline(Readable.from(lines()), client.query(copyFrom(sql)));
+  await copyText(m, table, columns, lines());
+}
+
+/** Streams COPY text (whole lines, as copyLine makes them) into `table (columns)`. */
+export async function copyText(m: EntityManager, table: string, columns: readonly string[], text: string | AsyncIterable<string>): Promise<void> {
+  const client = (await m.queryRunner!.connect()) as PoolClient;
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+  await pipeline(typeof text === 'string' ? Readable.from([Buffer.from(text)]) : Readable.from(text), client.query(copyFrom(sql)));
 }

@@ -73,7 +73,7 @@ export abstract class MetadataStore {
    * The CPU part of writeUnits, without the database: normalisation and validation (its errors are thrown here,
    * before anything is written). An importer prepares the next batch while the previous one is being written.
    */
-  abstract prepareUnits(units: WriteUnit[], ctx: WriteContext): PreparedUnits;
+  abstract prepareUnits(units: WriteUnit[], ctx: WriteContext): Promise<PreparedUnits>;
   abstract writePrepared(prepared: PreparedUnits): Promise<WriteResult>;
   abstract getEntities(guids: string[], types: TypeLookup, opts?: ReadOptions): Promise<Map<string, AtlasEntityWithExtInfo>>;
   /** lookup among non-DELETED entities of `typeName` and its sub-types (spec 10.3) */

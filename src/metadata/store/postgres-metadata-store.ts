@@ -2,10 +2,11 @@
 // jsonb parameter expanded with jsonb_to_recordset, so a batch of thousands of entities is a handful of statements.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { enterChangeFence } from './change-fence';
-import { copyRows } from './copy-rows';
+import { copyRows, copyText } from './copy-rows';
 import { ownedClosureCte } from './owned-closure.sql';
 import { AtlasError, ErrorCode } from '../../common/errors';
 import type {
@@ -15,6 +16,10 @@ import { emptyTypesDef, TYPES_DEF_LISTS } from '../model';
 import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
+import {
+  ENTITY_COLUMNS, FreshBatch, freshBatch, IdentityProbe, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
+  UNIQUE_COLUMNS, UniqueRow, uniqueRowsOf, WrittenEntity, YIELD_EVERY,
+} from './write-rows';
 import {
   MetadataStore, PreparedUnits, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
 } from './metadata-store';
@@ -26,6 +31,8 @@ interface PreparedBatch extends PreparedUnits {
   norms: Array<{ unit: number; norm: NormalizedEntity }>;
   guidAssignments: Record<string, string>;
   ctx: WriteContext;
+  /** the rows worked out ahead, for when no entity of the batch turns out to be stored (write-rows.ts) */
+  fresh?: FreshBatch;
 }
 
 interface ExistingRow extends EntityRow {
@@ -41,36 +48,6 @@ interface PendingEntity {
   attributes: Record<string, unknown>;
   finalStatus: 'ACTIVE' | 'DELETED';
   outcome: 'created' | 'updated' | 'unchanged';
-}
-
-interface RelRow {
-  guid: string;
-  type_name: string | null;
-  end1_guid: string;
-  end2_guid: string;
-  end1_attr: string | null;
-  end2_attr: string | null;
-  status: string;
-  attributes: Record<string, unknown> | null;
-  ordinal: number;
-  owner_end: number | null;
-  propagate_tags: string;
-  created_by: string;
-  create_time: number;
-  update_time: number;
-}
-
-const ENTITY_COLUMNS = [
-  'guid', 'type_name', 'status', 'attributes', 'created_by', 'updated_by', 'create_time', 'update_time', 'version',
-  'home_id', 'provenance_type', 'is_incomplete', 'custom_attributes', 'labels', 'business_attributes',
-];
-const RELATIONSHIP_COLUMNS = [
-  'guid', 'type_name', 'end1_guid', 'end2_guid', 'end1_attr', 'end2_attr', 'status', 'attributes', 'ordinal',
-  'owner_end', 'propagate_tags', 'created_by', 'create_time', 'update_time',
-];
-
-function relKey(r: Pick<RelRow, 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>): string {
-  return `${r.type_name ?? ''}\u0000${r.end1_guid}\u0000${r.end2_guid}\u0000${r.end1_attr ?? ''}`;
 }
 
 function isPlaceholderGuid(guid: string | undefined): boolean {
@@ -181,10 +158,10 @@ export class PostgresMetadataStore extends MetadataStore {
   // ------------------------------------------------------------------------------------------------- entities
 
   async writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult> {
-    return this.writePrepared(this.prepareUnits(units, ctx));
+    return this.writePrepared(await this.prepareUnits(units, ctx));
   }
 
-  prepareUnits(units: WriteUnit[], ctx: WriteContext): PreparedUnits {
+  async prepareUnits(units: WriteUnit[], ctx: WriteContext): Promise<PreparedUnits> {
     const guidAssignments: Record<string, string> = {};
     // 1. flatten, assign guids to placeholders (negative guids inside one request, as Atlas clients send)
     const flat: Array<{ unit: number; entity: AtlasEntity }> = [];
@@ -203,7 +180,12 @@ export class PostgresMetadataStore extends MetadataStore {
       }
     }
     // 2. normalise (validation errors abort before anything is written)
-    const norms = flat.map((f) => ({ unit: f.unit, norm: normalizeEntity(f.entity, ctx.types, { defaultPropagate: ctx.defaultPropagate }) }));
+    const norms: Array<{ unit: number; norm: NormalizedEntity }> = [];
+    for (let i = 0; i < flat.length; i++) {
+      // a few hundred at a time: the write of the previous batch goes on meanwhile
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
+      norms.push({ unit: flat[i].unit, norm: normalizeEntity(flat[i].entity, ctx.types, { defaultPropagate: ctx.defaultPropagate }) });
+    }
     for (const { norm } of norms) {
       for (const ref of norm.references) {
         if (ref.target.guid && guidAssignments[ref.target.guid]) ref.target.guid = guidAssignments[ref.target.guid];
@@ -212,18 +194,19 @@ export class PostgresMetadataStore extends MetadataStore {
         if (!ctx.types.classificationType(c.typeName)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
       }
     }
-    const prepared: PreparedBatch = { norms, guidAssignments, ctx };
+    const fresh = this.useCopy ? await freshBatch(norms.map((n) => n.norm), ctx) : undefined;
+    const prepared: PreparedBatch = { norms, guidAssignments, ctx, fresh };
     return prepared;
   }
 
   async writePrepared(prepared: PreparedUnits): Promise<WriteResult> {
-    const { norms, guidAssignments, ctx } = prepared as PreparedBatch;
+    const { norms, guidAssignments, ctx, fresh } = prepared as PreparedBatch;
     return this.db.transaction(async (m) => {
       await enterChangeFence(m);
       // per call, never on the (singleton) store: concurrent requests must not see each other's re-mapping
       const remap: Record<string, string> = {};
       const unresolved = new Set<string>();
-      const result = await this.writeNormalized(m, norms, ctx, remap, unresolved);
+      const result = await this.writeNormalized(m, norms, ctx, remap, unresolved, fresh);
       // a placeholder whose entity turned out to exist (api: matched by unique attributes) maps to that entity
       const assignments: Record<string, string> = {};
       const assigned = new Set(Object.values(guidAssignments));
@@ -235,7 +218,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
   private async writeNormalized(
     m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, ctx: WriteContext, remap: Record<string, string>,
-    unresolved: Set<string>,
+    unresolved: Set<string>, prepared?: FreshBatch,
   ): Promise<UnitReport[]> {
     const reports: UnitReport[] = [];
     const unitCount = norms.reduce((n, x) => Math.max(n, x.unit + 1), 0);
@@ -245,9 +228,11 @@ export class PostgresMetadataStore extends MetadataStore {
     await this.resolveUniqueReferences(m, norms.map((n) => n.norm), ctx.types);
 
     // 4. identity: existing rows by guid; api placeholders and import collisions by unique attributes
-    let existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
-    const identity = await this.resolveIdentity(m, norms, existing, ctx, remap);
+    let existing = await this.loadExisting(m, prepared?.guids ?? norms.map((n) => n.norm.guid));
+    const identity = await this.resolveIdentity(m, norms, existing, ctx, remap, existing.size === 0 ? prepared : undefined);
     if (identity.changed) existing = await this.loadExisting(m, norms.map((n) => n.norm.guid));
+    // nothing of the batch is stored: the rows worked out in prepareUnits are the rows to write
+    const fresh = existing.size === 0 && !identity.changed ? prepared : undefined;
 
     // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
     const lastIndex = new Map<string, number>();
@@ -280,19 +265,22 @@ export class PostgresMetadataStore extends MetadataStore {
     if (toWrite.length === 0) return reports;
 
     // 6. uniqueness (spec 5.7.3, 10.3): checked before writing so a violation changes nothing
-    const uniqueRows = this.uniqueRows(toWrite, ctx.types);
+    const uniqueRows = fresh?.uniqueRows ?? this.uniqueRows(toWrite, ctx.types);
     // entities whose every unique value resolveIdentity just probed without a hit cannot clash with stored rows
     await this.checkUniqueCollisions(m, uniqueRows, toWrite, identity.probedClean);
 
     // 7. entity rows
-    await this.upsertEntities(m, toWrite, ctx);
+    if (fresh) await copyText(m, 'entity', ENTITY_COLUMNS, fresh.entityCopy);
+    else await this.upsertEntities(m, toWrite, ctx);
     const rewrittenExisting = toWrite.filter((p) => p.existing).map((p) => p.norm.guid);
     if (rewrittenExisting.length > 0) {
       await m.query(`DELETE FROM entity_unique WHERE guid = ANY($1::text[])`, [rewrittenExisting]);
     }
     if (uniqueRows.length > 0) {
-      if (this.useCopy) {
-        await copyRows(m, 'entity_unique', ['type_name', 'attr_name', 'value', 'guid'], uniqueRows.map((r) => [r.t, r.a, r.v, r.g]));
+      if (fresh) {
+        await copyText(m, 'entity_unique', UNIQUE_COLUMNS, fresh.uniqueCopy);
+      } else if (this.useCopy) {
+        await copyRows(m, 'entity_unique', UNIQUE_COLUMNS, uniqueRows.map((r) => [r.t, r.a, r.v, r.g]));
       } else {
         await m.query(
           `INSERT INTO entity_unique (type_name, attr_name, value, guid)
@@ -304,7 +292,7 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 8. references
     const { known, preexisting } = await this.existingGuids(m, toWrite, existing);
-    await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved);
+    await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
     await this.writeClassifications(m, toWrite);
@@ -390,24 +378,29 @@ export class PostgresMetadataStore extends MetadataStore {
    */
   private async resolveIdentity(
     m: EntityManager, norms: Array<{ unit: number; norm: NormalizedEntity }>, existing: Map<string, ExistingRow>, ctx: WriteContext,
-    remap: Record<string, string>,
+    remap: Record<string, string>, prepared?: Pick<FreshBatch, 'probes' | 'probesJson'>,
   ): Promise<{ changed: boolean; probedClean: Set<string> }> {
-    const probes: Array<{ i: number; t: string; a: string; v: string }> = [];
-    norms.forEach(({ norm }, i) => {
-      if (existing.has(norm.guid) || norm.status === 'DELETED') return;
-      const type = ctx.types.entityType(norm.typeName);
-      for (const [a, decl] of type?.uniqueAttributes ?? []) {
-        const v = uniqueValueText(norm.values[a]);
-        if (v !== undefined) probes.push({ i, t: decl, a, v });
-      }
-    });
+    // the unique values of every entity not stored and not DELETED (worked out ahead when none is stored)
+    let probes: IdentityProbe[];
+    if (prepared) probes = prepared.probes;
+    else {
+      probes = [];
+      norms.forEach(({ norm }, i) => {
+        if (existing.has(norm.guid) || norm.status === 'DELETED') return;
+        const type = ctx.types.entityType(norm.typeName);
+        for (const [a, decl] of type?.uniqueAttributes ?? []) {
+          const v = uniqueValueText(norm.values[a]);
+          if (v !== undefined) probes.push({ i, t: decl, a, v });
+        }
+      });
+    }
     if (probes.length === 0) return { changed: false, probedClean: new Set() };
     const rows: Array<{ i: number; guid: string; type_name: string }> = await m.query(
       `SELECT k.i, u.guid, e.type_name
          FROM jsonb_to_recordset($1::jsonb) AS k(i int, t text, a text, v text)
          JOIN entity_unique u ON u.type_name = k.t AND u.attr_name = k.a AND u.value = k.v
          JOIN entity e ON e.guid = u.guid`,
-      [JSON.stringify(probes)],
+      [prepared?.probesJson ?? JSON.stringify(probes)],
     );
     const rekeys: Array<{ old: string; new: string }> = [];
     const done = new Set<number>();
@@ -489,16 +482,9 @@ export class PostgresMetadataStore extends MetadataStore {
     return true;
   }
 
-  private uniqueRows(toWrite: PendingEntity[], types: TypeLookup): Array<{ t: string; a: string; v: string; g: string }> {
-    const rows: Array<{ t: string; a: string; v: string; g: string }> = [];
-    for (const p of toWrite) {
-      if (p.finalStatus !== 'ACTIVE') continue;
-      const type = types.entityType(p.norm.typeName);
-      for (const [a, decl] of type?.uniqueAttributes ?? []) {
-        const v = uniqueValueText(p.attributes[a]);
-        if (v !== undefined) rows.push({ t: decl, a, v, g: p.norm.guid });
-      }
-    }
+  private uniqueRows(toWrite: PendingEntity[], types: TypeLookup): UniqueRow[] {
+    const rows: UniqueRow[] = [];
+    for (const p of toWrite) if (p.finalStatus === 'ACTIVE') uniqueRowsOf(p.norm.guid, p.norm.typeName, p.attributes, types, rows);
     return rows;
   }
 
@@ -594,68 +580,57 @@ export class PostgresMetadataStore extends MetadataStore {
 
   private async writeRelationships(
     m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
+    prepared?: FreshBatch,
   ): Promise<void> {
-    const rows = new Map<string, RelRow>();
-    const stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }> = [];
-    for (const p of toWrite) {
-      const self = p.norm.guid;
-      const status = p.finalStatus;
-      const byAttr = new Map<string, string[]>();
-      for (const ref of p.norm.references) {
-        const target = ref.target.guid;
-        if (!target) continue;
-        if (!known.has(target) && ctx.mode === 'api') {
-          throw new AtlasError(ErrorCode.INVALID_OBJECT_ID, [`${ref.target.typeName ?? ''}:${target} (${p.norm.typeName}.${ref.attr})`]);
-        }
-        // import: a reference to an entity later in the archive is kept (spec P6); dangling ones are dropped at the end
-        if (!known.has(target)) unresolved.add(target);
-        const list = byAttr.get(`${ref.relationshipType ?? ''}\u0000${ref.attr}`) ?? [];
-        list.push(target);
-        byAttr.set(`${ref.relationshipType ?? ''}\u0000${ref.attr}`, list);
-        const row: RelRow = ref.end === 1
-          ? { guid: ref.relationshipGuid ?? '', type_name: ref.relationshipType ?? null, end1_guid: self, end2_guid: target, end1_attr: ref.attr, end2_attr: ref.otherAttr ?? null,
-              status, attributes: ref.relationshipAttributes ?? null, ordinal: ref.ordinal, owner_end: ref.ownerEnd, propagate_tags: ref.propagateTags,
-              created_by: ctx.user, create_time: ctx.now, update_time: ctx.now }
-          : { guid: ref.relationshipGuid ?? '', type_name: ref.relationshipType ?? null, end1_guid: target, end2_guid: self, end1_attr: ref.otherAttr ?? null, end2_attr: ref.attr,
-              status, attributes: ref.relationshipAttributes ?? null, ordinal: ref.ordinal, owner_end: ref.ownerEnd, propagate_tags: ref.propagateTags,
-              created_by: ctx.user, create_time: ctx.now, update_time: ctx.now };
-        const key = relKey(row);
-        const prev = rows.get(key);
-        if (!prev) rows.set(key, row);
-        else {
-          if (!prev.guid && row.guid) prev.guid = row.guid;
-          if (!prev.attributes && row.attributes) prev.attributes = row.attributes;
-          if (row.status === 'DELETED') prev.status = 'DELETED';
-        }
+    const checkTarget = (p: WrittenEntity, target: string) => {
+      if (known.has(target)) return;
+      if (ctx.mode === 'api') {
+        const ref = p.norm.references.find((r) => r.target.guid === target)!;
+        throw new AtlasError(ErrorCode.INVALID_OBJECT_ID, [`${ref.target.typeName ?? ''}:${target} (${p.norm.typeName}.${ref.attr})`]);
       }
+      // import: a reference to an entity later in the archive is kept (spec P6); dangling ones are dropped at the end
+      unresolved.add(target);
+    };
+    let list: RelRow[];
+    const lines = new Map<RelRow, string>();
+    if (prepared) {
+      // none of the entities was stored: no stale links; the rows and their COPY lines were worked out ahead
+      for (const p of toWrite) for (const ref of p.norm.references) if (ref.target.guid) checkTarget(p, ref.target.guid);
+      list = prepared.relationships.map((r) => r.row);
+      for (const r of prepared.relationships) lines.set(r.row, r.line);
+      await this.keepRelationshipGuids(m, prepared.relationships.filter((r) => r.given).map((r) => r.row), lines);
+    } else {
       // for entities that existed, links of a supplied attribute that are no longer listed are removed (spec 5.7.5)
-      if (p.existing) {
+      const listed = new Map<PendingEntity, Map<string, string[]>>();
+      const rows = relationshipRows(toWrite, ctx, (p, attrKey, target) => {
+        checkTarget(p, target);
+        const e = p as PendingEntity;
+        if (!e.existing) return;
+        let byAttr = listed.get(e);
+        if (!byAttr) listed.set(e, (byAttr = new Map()));
+        const targets = byAttr.get(attrKey);
+        if (targets) targets.push(target);
+        else byAttr.set(attrKey, [target]);
+      });
+      const stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }> = [];
+      for (const p of toWrite) {
+        if (!p.existing) continue;
         for (const s of p.norm.suppliedReferenceAttrs) {
-          const targets = byAttr.get(`${s.relationshipType ?? ''}\u0000${s.attr}`) ?? [];
-          stale.push({ guid: self, rtype: s.relationshipType ?? null, endn: s.end, attr: s.attr, targets });
+          const targets = listed.get(p)?.get(`${s.relationshipType ?? ''}\u0000${s.attr}`) ?? [];
+          stale.push({ guid: p.norm.guid, rtype: s.relationshipType ?? null, endn: s.end, attr: s.attr, targets });
         }
       }
+      if (stale.length > 0) await this.removeStaleLinks(m, stale, ctx.now);
+      if (rows.size === 0) return;
+      list = [...rows.values()];
+      await this.keepRelationshipGuids(m, list.filter((r) => r.guid), lines);
+      for (const r of list) if (!r.guid) r.guid = randomUUID();
     }
-
-    if (stale.length > 0) await this.removeStaleLinks(m, stale, ctx.now);
-    if (rows.size === 0) return;
-    const list = [...rows.values()];
-    // a supplied relationshipGuid already used by another pair of ends gets a fresh guid
-    const given = list.filter((r) => r.guid).map((r) => r.guid);
-    if (given.length > 0) {
-      const taken: Array<Pick<RelRow, 'guid' | 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>> = await m.query(
-        `SELECT guid, type_name, end1_guid, end2_guid, end1_attr FROM relationship WHERE guid = ANY($1::text[])`,
-        [given],
-      );
-      const keyOf = new Map(taken.map((t) => [t.guid, relKey(t)]));
-      for (const r of list) if (r.guid && keyOf.has(r.guid) && keyOf.get(r.guid) !== relKey(r)) r.guid = '';
-    }
-    for (const r of list) if (!r.guid) r.guid = randomUUID();
     // a link can only be stored already when one of its ends was stored before this batch (its writer); the
     // others are fresh and go in by COPY
     const fresh = this.useCopy ? list.filter((r) => !preexisting.has(r.end1_guid) && !preexisting.has(r.end2_guid)) : [];
     if (fresh.length > 0) {
-      await copyRows(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => RELATIONSHIP_COLUMNS.map((c) => r[c as keyof RelRow])));
+      await copyText(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => lines.get(r) ?? relationshipLine(r)).join(''));
     }
     const upserts = fresh.length > 0 ? list.filter((r) => preexisting.has(r.end1_guid) || preexisting.has(r.end2_guid)) : list;
     if (upserts.length === 0) return;
@@ -673,6 +648,23 @@ export class PostgresMetadataStore extends MetadataStore {
          end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
       [JSON.stringify(upserts)],
     );
+  }
+
+  /** A given relationshipGuid already used by another pair of ends is replaced by a new one (its COPY line dropped). */
+  private async keepRelationshipGuids(m: EntityManager, given: RelRow[], lines: Map<RelRow, string>): Promise<void> {
+    if (given.length === 0) return;
+    const taken: Array<Pick<RelRow, 'guid' | 'type_name' | 'end1_guid' | 'end2_guid' | 'end1_attr'>> = await m.query(
+      `SELECT guid, type_name, end1_guid, end2_guid, end1_attr FROM relationship WHERE guid = ANY($1::text[])`,
+      [given.map((r) => r.guid)],
+    );
+    if (taken.length === 0) return;
+    const keyOf = new Map(taken.map((t) => [t.guid, relKey(t)]));
+    for (const r of given) {
+      if (keyOf.has(r.guid) && keyOf.get(r.guid) !== relKey(r)) {
+        r.guid = randomUUID();
+        lines.delete(r);
+      }
+    }
   }
 
   private async removeStaleLinks(m: EntityManager, stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }>, now: number): Promise<void> {
