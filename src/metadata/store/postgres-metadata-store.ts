@@ -17,7 +17,7 @@ import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
 import {
-  ENTITY_COLUMNS, FreshBatch, freshBatch, IdentityProbe, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
+  ENTITY_COLUMNS, entityRow, FreshBatch, freshBatch, IdentityProbe, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
   UNIQUE_COLUMNS, UniqueRow, uniqueRowsOf, WrittenEntity, YIELD_EVERY,
 } from './write-rows';
 import {
@@ -515,28 +515,7 @@ export class PostgresMetadataStore extends MetadataStore {
   }
 
   private async upsertEntities(m: EntityManager, toWrite: PendingEntity[], ctx: WriteContext): Promise<void> {
-    const rows = toWrite.map((p) => {
-      const n = p.norm;
-      const ex = p.existing;
-      const keepSystem = ctx.mode === 'import';
-      return {
-        guid: n.guid,
-        type_name: n.typeName,
-        status: p.finalStatus,
-        attributes: p.attributes,
-        created_by: (keepSystem && n.createdBy) || ex?.created_by || ctx.user,
-        updated_by: ctx.user,
-        create_time: (keepSystem && n.createTime) || ex?.create_time || ctx.now,
-        update_time: ctx.now,
-        version: keepSystem ? n.version ?? ex?.version ?? 0 : ex ? Number(ex.version) + 1 : 0,
-        home_id: n.homeId ?? ex?.home_id ?? null,
-        provenance_type: n.provenanceType ?? ex?.provenance_type ?? null,
-        is_incomplete: n.isIncomplete,
-        custom_attributes: n.customAttributes ?? ex?.custom_attributes ?? null,
-        labels: n.labels ?? ex?.labels ?? null,
-        business_attributes: ctx.mode === 'import' ? n.businessAttributes ?? null : n.businessAttributes ?? ex?.business_attributes ?? null,
-      };
-    });
+    const rows = toWrite.map((p) => entityRow(p.norm, ctx, p.existing, p.attributes, p.finalStatus));
     const fresh = this.useCopy ? rows.filter((r, i) => !toWrite[i].existing) : [];
     if (fresh.length > 0) {
       await copyRows(m, 'entity', ENTITY_COLUMNS, fresh.map((r) => ENTITY_COLUMNS.map((c) => r[c as keyof typeof r])));

@@ -5,7 +5,7 @@ import type { AtlasEntity, AtlasTypesDef } from '../model';
 import { TypeSystem } from '../typesystem/type-system';
 import { ATLAS_MODELS } from '../../../test/helpers/shared-dir';
 import { normalizeEntity } from './entity-normalizer';
-import { freshBatch, freshEntityRow, relationshipRows, relKey, uniqueRowsOf } from './write-rows';
+import { freshBatch, entityRow, relationshipRows, relKey, uniqueRowsOf } from './write-rows';
 
 const readJson = (p: string): AtlasTypesDef => JSON.parse(readFileSync(p, 'utf8'));
 const models = path.resolve(__dirname, '../../../models');
@@ -49,9 +49,9 @@ describe('write rows', () => {
   });
 
   it('an entity not stored yet keeps its system attributes on import; unique values go under the declaring type', () => {
-    const row = freshEntityRow(norm(table), ctx);
+    const row = entityRow(norm(table), ctx);
     expect(row).toMatchObject({ guid: TABLE, created_by: 'etl', create_time: 5, version: 3, updated_by: 'admin', update_time: ctx.now });
-    expect(freshEntityRow(norm(table), { ...ctx, mode: 'api' })).toMatchObject({ created_by: 'admin', create_time: ctx.now, version: 0 });
+    expect(entityRow(norm(table), { ...ctx, mode: 'api' })).toMatchObject({ created_by: 'admin', create_time: ctx.now, version: 0 });
     const out: Parameters<typeof uniqueRowsOf>[4] = [];
     uniqueRowsOf(TABLE, 'hive_table', { qualifiedName: 'd.t@cl' }, types, out);
     expect(out).toEqual([{ t: 'Referenceable', a: 'qualifiedName', v: 'd.t@cl', g: TABLE }]);

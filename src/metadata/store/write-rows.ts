@@ -7,6 +7,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { TypeLookup } from '../typesystem/resolved-types';
 import { copyLine } from './copy-rows';
 import { NormalizedEntity, uniqueValueText } from './entity-normalizer';
+import type { EntityRow } from './entity-renderer';
 import type { WriteContext } from './metadata-store';
 
 export const ENTITY_COLUMNS = [
@@ -122,25 +123,30 @@ export function uniqueLine(r: UniqueRow): string {
   return copyLine([r.t, r.a, r.v, r.g]);
 }
 
-/** The entity row of an entity not stored yet (the upsert path merges with the stored row instead). */
-export function freshEntityRow(n: NormalizedEntity, ctx: Pick<WriteContext, 'mode' | 'user' | 'now'>): EntityRowValues {
+/** The stored row an entity becomes: merged with the stored one (`existing`) when there is one (spec 5.7.8). */
+export function entityRow(
+  n: NormalizedEntity, ctx: Pick<WriteContext, 'mode' | 'user' | 'now'>,
+  existing?: EntityRow,
+  attributes: Record<string, unknown> = n.values, status: string = n.status,
+): EntityRowValues {
+  const ex = existing;
   const keepSystem = ctx.mode === 'import';
   return {
     guid: n.guid,
     type_name: n.typeName,
-    status: n.status,
-    attributes: n.values,
-    created_by: (keepSystem && n.createdBy) || ctx.user,
+    status,
+    attributes,
+    created_by: (keepSystem && n.createdBy) || ex?.created_by || ctx.user,
     updated_by: ctx.user,
-    create_time: (keepSystem && n.createTime) || ctx.now,
+    create_time: (keepSystem && n.createTime) || ex?.create_time || ctx.now,
     update_time: ctx.now,
-    version: keepSystem ? n.version ?? 0 : 0,
-    home_id: n.homeId ?? null,
-    provenance_type: n.provenanceType ?? null,
+    version: keepSystem ? n.version ?? ex?.version ?? 0 : ex ? Number(ex.version) + 1 : 0,
+    home_id: n.homeId ?? ex?.home_id ?? null,
+    provenance_type: n.provenanceType ?? ex?.provenance_type ?? null,
     is_incomplete: n.isIncomplete,
-    custom_attributes: n.customAttributes ?? null,
-    labels: n.labels ?? null,
-    business_attributes: n.businessAttributes ?? null,
+    custom_attributes: n.customAttributes ?? ex?.custom_attributes ?? null,
+    labels: n.labels ?? ex?.labels ?? null,
+    business_attributes: keepSystem ? n.businessAttributes ?? null : n.businessAttributes ?? ex?.business_attributes ?? null,
   };
 }
 
@@ -189,7 +195,7 @@ export async function freshBatch(norms: readonly NormalizedEntity[], ctx: Pick<W
   for (let i = 0; i < norms.length; i++) {
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
     const n = norms[i];
-    entityLines.push(entityLine(freshEntityRow(n, ctx)));
+    entityLines.push(entityLine(entityRow(n, ctx)));
     // an ACTIVE entity's unique values are stored; resolveIdentity probes those of every entity not DELETED
     const start = uniqueRows.length;
     if (n.status !== 'DELETED') uniqueRowsOf(n.guid, n.typeName, n.values, ctx.types, uniqueRows);
