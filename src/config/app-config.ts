@@ -73,7 +73,7 @@ export class AppConfig implements AppConfigValues {
   /** SEARCH_DEFAULT_LIMIT / SEARCH_MAX_LIMIT, default 100 / 10000 (spec 1.5, audit paging) */
   readonly searchDefaultLimit: number;
   readonly searchMaxLimit: number;
-  /** IMPORT_BATCH_ENTITIES, default 5000: entities (main + referred) written per import transaction (spec P11) */
+  /** IMPORT_BATCH_ENTITIES, default 2500: entities (main + referred) written per import transaction (spec P11) */
   readonly importBatchEntities: number;
   /** NODE_ENV, default 'development' */
   readonly nodeEnv: string;
@@ -134,7 +134,7 @@ export class AppConfig implements AppConfigValues {
       jsonBodyMaxBytes: r.bytes('JSON_BODY_MAX_BYTES', 50 * MIB),
       searchDefaultLimit: r.integer('SEARCH_DEFAULT_LIMIT', 100, 1, Number.MAX_SAFE_INTEGER),
       searchMaxLimit: r.integer('SEARCH_MAX_LIMIT', 10_000, 1, Number.MAX_SAFE_INTEGER),
-      importBatchEntities: r.integer('IMPORT_BATCH_ENTITIES', 5000, 1, 1_000_000),
+      importBatchEntities: r.integer('IMPORT_BATCH_ENTITIES', 2500, 1, 1_000_000),
       nodeEnv,
       logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     });
