@@ -12,6 +12,9 @@ describe('COPY text encoding', () => {
     [42, '42'],
     [true, 'true'],
     [{ a: 'x\ty', b: '"q"' }, '{"a":"x\\\\ty","b":"\\\\"q\\\\""}'],
+    // JSON escapes control characters itself: the COPY text only doubles its backslashes
+    [{ a: 'line\nbreak\r', b: ['back\\slash'] }, '{"a":"line\\\\nbreak\\\\r","b":["back\\\\\\\\slash"]}'],
+    [{ plain: 'no escapes' }, '{"plain":"no escapes"}'],
   ])('%j -> %s', (value, encoded) => {
     expect(copyField(value)).toBe(encoded);
   });

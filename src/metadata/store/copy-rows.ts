@@ -6,15 +6,27 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const escapeSpecial = (c: string) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r');
+
 /** One field in COPY text format: NULL as \N; backslash, tab, newline and carriage return escaped. */
 export function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+  if (typeof value === 'object') {
+    // JSON text never holds a raw tab, newline or carriage return (JSON.stringify escapes them): only its
+    // backslashes need doubling
+    const json = JSON.stringify(value);
+    return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+  }
+  const text = String(value);
+  return SPECIAL.test(text) ? text.replace(SPECIALS, escapeSpecial) : text;
 }
 
 export function copyLine(values: readonly unknown[]): string {
-  return values.map(copyField).join('\t') + '\n';
+  let line = copyField(values[0]);
+  for (let i = 1; i < values.length; i++) line += '\t' + copyField(values[i]);
+  return line + '\n';
 }
 
 /** Streams `rows` into `table (columns)` on the transaction's own connection. */
