@@ -25,3 +25,33 @@ export function nativeHandleOf(stream: zlib.DeflateRaw | zlib.InflateRaw): { han
   }
   return { handle: internals._handle, state: internals._writeState };
 }
+
+/**
+ * One long-lived zlib stream driven through its native handle (EntryDeflater, EntryInflater): the stream, its
+ * handle and write state, and the error the stream last reported.
+ */
+export abstract class NativeZlibStream<S extends zlib.DeflateRaw | zlib.InflateRaw> {
+  protected stream?: S;
+  protected handle?: ZlibHandle;
+  protected state?: Uint32Array;
+  protected failure?: Error;
+
+  /** Takes over `stream`: its errors land in `failure`; throws when node:zlib's internals are not as expected. */
+  protected attach(stream: S): ZlibHandle {
+    stream.on('error', (err: Error) => {
+      this.failure = err;
+    });
+    const { handle, state } = nativeHandleOf(stream);
+    this.stream = stream;
+    this.handle = handle;
+    this.state = state;
+    return handle;
+  }
+
+  close(): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.handle = undefined;
+    this.state = undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { nativeHandleOf, type ZlibHandle } from '../../common/zlib-native';
+import { NativeZlibStream } from '../../common/zlib-native';
 
 // Raw DEFLATE for ZIP entries. Most of the cost of a small entry is zlib's per-stream set-up, not compressing:
 // a window and hash table sized to the entry (an entity is 0.4–6 KB) cut it, and the output is a standard
@@ -53,14 +53,11 @@ export function deflateAsync(data: Buffer, level: number): Promise<Buffer> {
 const FINAL_EMPTY_BLOCK = [0x03, 0x00];
 
 /** Deflates entries one after another; `deflate()` returns a view valid until the next call. */
-export class EntryDeflater {
-  private stream?: zlib.DeflateRaw;
-  private handle?: ZlibHandle;
-  private state?: Uint32Array;
+export class EntryDeflater extends NativeZlibStream<zlib.DeflateRaw> {
   private scratch = Buffer.allocUnsafe(64 * 1024);
-  private failure?: Error;
 
   constructor(private readonly level: number) {
+    super();
     try {
       this.open();
       const probe = [Buffer.from('{"entity":{"typeName":"probe","guid":"a"}}'), Buffer.from('{"entity":{"typeName":"probe","guid":"b"}}')];
@@ -104,22 +101,8 @@ export class EntryDeflater {
     return this.scratch.subarray(0, outLength);
   }
 
-  close(): void {
-    this.stream?.close();
-    this.stream = undefined;
-    this.handle = undefined;
-    this.state = undefined;
-  }
-
   private open(): void {
-    const stream = zlib.createDeflateRaw({ level: this.level, windowBits: 15, memLevel: 8 });
-    stream.on('error', (err: Error) => {
-      this.failure = err;
-    });
-    const { handle, state } = nativeHandleOf(stream);
-    this.stream = stream;
-    this.handle = handle;
-    this.state = state;
+    this.attach(zlib.createDeflateRaw({ level: this.level, windowBits: 15, memLevel: 8 }));
   }
 
   private grow(keep: number): void {

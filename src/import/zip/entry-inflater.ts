@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import { nativeHandleOf, type ZlibHandle } from '../../common/zlib-native';
+import { NativeZlibStream, type ZlibHandle } from '../../common/zlib-native';
 
 // Inflates small ZIP entries into a buffer of exactly their declared size. inflateRawSync builds a new zlib stream
 // (Transform object, native state, 32 KB window, 16 KB output buffer) per call, which is most of the cost of a
@@ -18,14 +18,11 @@ export class InflateError extends Error {
   }
 }
 
-export class EntryInflater {
-  private stream?: zlib.InflateRaw;
-  private handle?: ZlibHandle;
-  private state?: Uint32Array;
-  private failure?: Error;
+export class EntryInflater extends NativeZlibStream<zlib.InflateRaw> {
   private usable = true;
 
   constructor() {
+    super();
     try {
       const input = Buffer.from('{"entity":{"typeName":"probe"}}');
       const compressed = zlib.deflateRawSync(input);
@@ -69,29 +66,14 @@ export class EntryInflater {
     return produced === size ? out.subarray(0, size) : out.subarray(0, produced);
   }
 
-  close(): void {
-    this.stream?.close();
-    this.stream = undefined;
-    this.handle = undefined;
-    this.state = undefined;
-  }
-
   private open(): void {
-    const stream = zlib.createInflateRaw();
-    stream.on('error', (err: Error) => {
-      this.failure = err;
-    });
+    const handle = this.attach(zlib.createInflateRaw()) as ZlibHandle & { onerror?: (message: string, errno: number) => void };
     // errors are reported synchronously through the handle's onerror, which node:zlib wires to 'error'
-    const native = nativeHandleOf(stream);
-    const handle = native.handle as ZlibHandle & { onerror?: (message: string, errno: number) => void };
     const original = handle.onerror;
     handle.onerror = (message: string, errno: number): void => {
       this.failure = new Error(message);
       original?.call(handle, message, errno);
     };
-    this.stream = stream;
-    this.handle = handle;
-    this.state = native.state;
   }
 
   private disable(): void {
