@@ -17,7 +17,7 @@ import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
 import {
-  ENTITY_COLUMNS, entityRow, FreshBatch, freshBatch, IdentityProbe, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
+  ENTITY_COLUMNS, entityRow, FreshBatch, freshBatch, identityProbes, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
   UNIQUE_COLUMNS, UniqueRow, uniqueRowsOf, WrittenEntity, YIELD_EVERY,
 } from './write-rows';
 import {
@@ -381,19 +381,7 @@ export class PostgresMetadataStore extends MetadataStore {
     remap: Record<string, string>, prepared?: Pick<FreshBatch, 'probes' | 'probesJson'>,
   ): Promise<{ changed: boolean; probedClean: Set<string> }> {
     // the unique values of every entity not stored and not DELETED (worked out ahead when none is stored)
-    let probes: IdentityProbe[];
-    if (prepared) probes = prepared.probes;
-    else {
-      probes = [];
-      norms.forEach(({ norm }, i) => {
-        if (existing.has(norm.guid) || norm.status === 'DELETED') return;
-        const type = ctx.types.entityType(norm.typeName);
-        for (const [a, decl] of type?.uniqueAttributes ?? []) {
-          const v = uniqueValueText(norm.values[a]);
-          if (v !== undefined) probes.push({ i, t: decl, a, v });
-        }
-      });
-    }
+    const probes = prepared?.probes ?? identityProbes(norms.map((n) => n.norm), ctx.types, (n) => existing.has(n.guid));
     if (probes.length === 0) return { changed: false, probedClean: new Set() };
     const rows: Array<{ i: number; guid: string; type_name: string }> = await m.query(
       `SELECT k.i, u.guid, e.type_name

@@ -160,6 +160,22 @@ export function uniqueRowsOf(guid: string, typeName: string, attributes: Record<
   }
 }
 
+/**
+ * resolveIdentity's probes: the unique values of the batch's entities that are not DELETED and not `skip`ped
+ * (those already stored by guid), each with the entity's index in the batch.
+ */
+export function identityProbes(norms: ReadonlyArray<NormalizedEntity>, types: TypeLookup, skip?: (n: NormalizedEntity) => boolean): IdentityProbe[] {
+  const probes: IdentityProbe[] = [];
+  const values: UniqueRow[] = [];
+  norms.forEach((n, i) => {
+    if (n.status === 'DELETED' || skip?.(n)) return;
+    values.length = 0;
+    uniqueRowsOf(n.guid, n.typeName, n.values, types, values);
+    for (const { t, a, v } of values) probes.push({ i, t, a, v });
+  });
+  return probes;
+}
+
 /** What a batch writes when none of its entities is stored: decided in prepareUnits, used by writePrepared. */
 export interface FreshBatch {
   /** the batch's guids (all distinct) */
@@ -190,18 +206,13 @@ export async function freshBatch(norms: readonly NormalizedEntity[], ctx: Pick<W
     for (const r of n.references) if (!r.target.guid) return undefined;
   }
   const entityLines: string[] = [];
-  const uniqueRows: UniqueRow[] = [];
-  const probes: IdentityProbe[] = [];
   for (let i = 0; i < norms.length; i++) {
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
-    const n = norms[i];
-    entityLines.push(entityLine(entityRow(n, ctx)));
-    // an ACTIVE entity's unique values are stored; resolveIdentity probes those of every entity not DELETED
-    const start = uniqueRows.length;
-    if (n.status !== 'DELETED') uniqueRowsOf(n.guid, n.typeName, n.values, ctx.types, uniqueRows);
-    for (let k = start; k < uniqueRows.length; k++) probes.push({ i, t: uniqueRows[k].t, a: uniqueRows[k].a, v: uniqueRows[k].v });
-    if (n.status !== 'ACTIVE') uniqueRows.length = start;
+    entityLines.push(entityLine(entityRow(norms[i], ctx)));
   }
+  // resolveIdentity probes the unique values of every entity not DELETED; those of the ACTIVE ones are stored
+  const probes = identityProbes(norms, ctx.types);
+  const uniqueRows = probes.filter((p) => norms[p.i].status === 'ACTIVE').map(({ i, t, a, v }) => ({ t, a, v, g: norms[i].guid }));
   await setImmediate();
   const rows = [...relationshipRows(norms.map((norm) => ({ norm, finalStatus: norm.status })), ctx).values()];
   const relationships: FreshBatch['relationships'] = [];
