@@ -47,7 +47,11 @@ const SESSION_SETTINGS = [
   `SET enable_mergejoin = off`,
   `SET random_page_cost = 1.1`,
 ];
-const SESSION_RESET = [`DISCARD TEMP`, `RESET jit`, `RESET work_mem`, `RESET enable_mergejoin`];
+/** Every setting above back to its default (temp_buffers cannot change once the session used temporary tables). */
+const SESSION_RESET = [
+  `DISCARD TEMP`,
+  ...SESSION_SETTINGS.map((s) => /^SET (\w+)/.exec(s)![1]).filter((name) => name !== 'temp_buffers').map((name) => `RESET ${name}`),
+];
 
 /** What rendering `{guid}.json` needs on a connection: the type plans and the soft-reference functions. */
 const RENDER_SETUP_SQL = `
