@@ -883,7 +883,7 @@ WITH page AS (
     CASE WHEN kind = 'R' AND NOT bool_or(is_legacy) THEN NULL
          WHEN bool_or(is_coll) THEN '[' || COALESCE(string_agg(id, ',') FILTER (WHERE status = 'ACTIVE'), '') || ']'
          ELSE COALESCE((array_agg(id) FILTER (WHERE status = 'ACTIVE'))[1], 'null') END AS att
-  FROM (SELECT * FROM lk ORDER BY self, attr, kind,
+  FROM (SELECT * FROM lk ORDER BY self, self_type, attr, kind,
           CASE WHEN is_coll THEN 0 ELSE (status <> 'ACTIVE')::int END,
           CASE WHEN is_coll OR status = 'ACTIVE' THEN ordinal ELSE -ordinal END,
           CASE WHEN is_coll OR status = 'ACTIVE' THEN other END COLLATE "C",
