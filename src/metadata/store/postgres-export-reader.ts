@@ -46,6 +46,8 @@ const SESSION_SETTINGS = [
   // merge joins over unsorted temporary tables only add sorts; with that much work_mem hash joins win
   `SET enable_mergejoin = off`,
   `SET random_page_cost = 1.1`,
+  // the traversal ANALYZEs its temporary tables for row counts and join estimates: a small sample does
+  `SET default_statistics_target = 10`,
 ];
 /** Every setting above back to its default (temp_buffers cannot change once the session used temporary tables). */
 const SESSION_RESET = [
