@@ -291,7 +291,7 @@ export class PostgresMetadataStore extends MetadataStore {
     }
 
     // 8. references
-    const { known, preexisting } = await this.existingGuids(m, toWrite, existing);
+    const { known, preexisting, deletedTargets } = await this.existingGuids(m, toWrite, existing);
     await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
@@ -309,12 +309,13 @@ export class PostgresMetadataStore extends MetadataStore {
         reports[unitOf.get(owner as string) ?? 0].deleted.push(h);
       }
     }
-    const deletedInBatch = toWrite.filter((p) => p.finalStatus === 'DELETED').map((p) => p.norm.guid);
-    if (deletedInBatch.length > 0) {
+    // every link touching a DELETED entity is DELETED: this batch's and the stored ones it links to
+    const deletedEnds = [...toWrite.filter((p) => p.finalStatus === 'DELETED').map((p) => p.norm.guid), ...deletedTargets];
+    if (deletedEnds.length > 0) {
       await m.query(
         `UPDATE relationship SET status = 'DELETED', update_time = $2
           WHERE status = 'ACTIVE' AND (end1_guid = ANY($1::text[]) OR end2_guid = ANY($1::text[]))`,
-        [deletedInBatch, ctx.now],
+        [deletedEnds, ctx.now],
       );
     }
     return reports;
@@ -529,20 +530,34 @@ export class PostgresMetadataStore extends MetadataStore {
     );
   }
 
-  /** `known`: targets in the repository or in this batch; `preexisting`: entities stored before this batch. */
-  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Set<string>; preexisting: Set<string> }> {
-    const known = new Set<string>([...existing.keys(), ...toWrite.map((p) => p.norm.guid)]);
+  /**
+   * `known`: targets in the repository or in this batch; `preexisting`: entities stored before this batch;
+   * `deletedTargets`: referenced entities that stay DELETED without being written by this batch (a link to one is
+   * DELETED, spec 10.2, whatever the writer's status).
+   */
+  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Set<string>; preexisting: Set<string>; deletedTargets: string[] }> {
+    const written = new Set(toWrite.map((p) => p.norm.guid));
+    const known = new Set<string>([...existing.keys(), ...written]);
     const preexisting = new Set<string>(existing.keys());
     const unknown = new Set<string>();
-    for (const p of toWrite) for (const r of p.norm.references) if (r.target.guid && !known.has(r.target.guid)) unknown.add(r.target.guid);
+    const deletedTargets = new Set<string>();
+    for (const p of toWrite) {
+      for (const r of p.norm.references) {
+        const target = r.target.guid;
+        if (!target) continue;
+        if (!known.has(target)) unknown.add(target);
+        else if (!written.has(target) && existing.get(target)?.status === 'DELETED') deletedTargets.add(target);
+      }
+    }
     if (unknown.size > 0) {
-      const rows: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]]);
+      const rows: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]]);
       for (const r of rows) {
         known.add(r.guid);
         preexisting.add(r.guid);
+        if (r.status === 'DELETED') deletedTargets.add(r.guid);
       }
     }
-    return { known, preexisting };
+    return { known, preexisting, deletedTargets: [...deletedTargets] };
   }
 
   private async writeRelationships(
