@@ -207,6 +207,11 @@ export class ImportService {
       return inline ? { result } : { result, processedPages: processedPages() };
     } catch (err) {
       if (!(err instanceof AtlasError)) this.log.error(`import failed: ${(err as Error)?.stack ?? err}`);
+      // committed batches stay (spec P11) and are complete: their classifications propagate (spec 10.5). Links to
+      // entities not imported yet are kept for a resume (spec P6).
+      if (resume.lastCommittedPosition !== undefined) {
+        await this.store.recomputePropagation().catch((e) => this.log.error(`propagation after a failed import: ${(e as Error)?.stack ?? e}`));
+      }
       // issue 6: a failed import is audited too, with its resume point (spec P9); never masks `err`
       await this.replication.afterFailedImport({
         error: err, request: { options: options.echo, sizeOption: options.size }, options, caller: req.caller, startTime: started, ...resume,
