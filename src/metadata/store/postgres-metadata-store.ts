@@ -237,7 +237,7 @@ export class PostgresMetadataStore extends MetadataStore {
     // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
     const lastIndex = new Map<string, number>();
     norms.forEach((n, i) => lastIndex.set(n.norm.guid, i));
-    const existingRels = await this.loadActiveRelationships(m, [...existing.keys()]);
+    const existingRels = await this.loadLinks(m, [...existing.values()]);
     const pending: PendingEntity[] = [];
     const seen = new Set<string>();
     norms.forEach(({ unit, norm }, i) => {
@@ -433,15 +433,22 @@ export class PostgresMetadataStore extends MetadataStore {
     await m.query(`UPDATE propagated_classification c SET source_guid = k.new FROM ${map} WHERE c.source_guid = k.old`, p);
   }
 
-  private async loadActiveRelationships(m: EntityManager, guids: string[]): Promise<Map<string, Set<string>>> {
-    // guid \0 attr -> target guids (ACTIVE links, seen from that entity)
+  /**
+   * The links each stored entity shows (guid \0 attr -> target guids): its ACTIVE ones; a DELETED entity's links
+   * are all DELETED with it, so for it every link counts (an identical re-import is unchanged, spec P7).
+   */
+  private async loadLinks(m: EntityManager, entities: ExistingRow[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
-    if (guids.length === 0) return out;
+    if (entities.length === 0) return out;
+    const guids = entities.map((e) => e.guid);
+    const deleted = entities.filter((e) => e.status === 'DELETED').map((e) => e.guid);
     const rows: Array<{ self: string; attr: string; other: string }> = await m.query(
-      `SELECT end1_guid AS self, end1_attr AS attr, end2_guid AS other FROM relationship WHERE status = 'ACTIVE' AND end1_guid = ANY($1::text[])
+      `SELECT end1_guid AS self, end1_attr AS attr, end2_guid AS other FROM relationship
+        WHERE end1_guid = ANY($1::text[]) AND (status = 'ACTIVE' OR end1_guid = ANY($2::text[]))
        UNION ALL
-       SELECT end2_guid, end2_attr, end1_guid FROM relationship WHERE status = 'ACTIVE' AND end2_attr IS NOT NULL AND end2_guid = ANY($1::text[])`,
-      [guids],
+       SELECT end2_guid, end2_attr, end1_guid FROM relationship
+        WHERE end2_attr IS NOT NULL AND end2_guid = ANY($1::text[]) AND (status = 'ACTIVE' OR end2_guid = ANY($2::text[]))`,
+      [guids, deleted],
     );
     for (const r of rows) {
       const k = `${r.self}\u0000${r.attr}`;
