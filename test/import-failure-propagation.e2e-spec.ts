@@ -2,10 +2,6 @@
 // committed entity reaches the entities it propagates to (spec 10.5: "Propagation is recomputed whenever relationships
 // or propagating classifications are added/removed/deleted; it MUST be complete before the response of the request
 // that caused it.").
-import that committed batches leaves classification propagation uncomputed.
-// spec 10.5: "Propagation is recomputed whenever relationships or propagating classifications are added/removed/deleted;
-// it MUST be complete before the response of the request that caused it."  spec P11: "a failed or interrupted import
-// leaves every committed batch complete and no batch half-written."
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
 import { editedFixture, hiveModelsDir, importZip } from './helpers/fixtures';
