@@ -39,6 +39,12 @@ interface ExistingRow extends EntityRow {
   has_classifications: boolean;
 }
 
+/** A link a writer removed to an entity it owned (that entity is deleted with it, spec 5.7.5). */
+interface OwnedLink {
+  writer: string;
+  child: string;
+}
+
 interface PendingEntity {
   unit: number;
   norm: NormalizedEntity;
@@ -292,22 +298,26 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 8. references
     const { known, preexisting, deletedTargets } = await this.existingGuids(m, toWrite, existing);
-    await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
+    const cut = await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
     await this.writeClassifications(m, toWrite);
 
-    // 10. status: ACTIVE -> DELETED cascades; relationships touching DELETED entities become DELETED
+    // 10. status: ACTIVE -> DELETED cascades (owned children not in the batch are reported deleted by the first unit
+    // that deletes); so does an owned child whose link its owner no longer lists (spec 5.7.5)
+    const batchGuids = new Set(toWrite.map((p) => p.norm.guid));
+    const unitOf = new Map(toWrite.map((p) => [p.norm.guid, p.unit]));
+    const cascade = async (roots: string[], unit: number) => {
+      for (const h of await this.softDelete(m, roots, ctx.user, ctx.now)) if (!batchGuids.has(h.guid)) reports[unit].deleted.push(h);
+    };
     const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
-    if (newlyDeleted.length > 0) {
-      const batchGuids = new Set(toWrite.map((p) => p.norm.guid));
-      const deleted = await this.softDelete(m, newlyDeleted, ctx.user, ctx.now);
-      const unitOf = new Map(toWrite.map((p) => [p.norm.guid, p.unit]));
-      for (const h of deleted) {
-        if (batchGuids.has(h.guid)) continue;
-        const owner = newlyDeleted.find(() => true);
-        reports[unitOf.get(owner as string) ?? 0].deleted.push(h);
-      }
+    if (newlyDeleted.length > 0) await cascade(newlyDeleted, unitOf.get(newlyDeleted[0]) ?? 0);
+    const orphans = cut.filter((c) => !batchGuids.has(c.child));
+    if (orphans.length > 0) {
+      const active: Array<{ guid: string }> = await m.query(
+        `SELECT guid FROM entity WHERE guid = ANY($1::text[]) AND status = 'ACTIVE'`, [orphans.map((o) => o.child)],
+      );
+      if (active.length > 0) await cascade(active.map((r) => r.guid), unitOf.get(orphans[0].writer) ?? 0);
     }
     // every link touching a DELETED entity is DELETED: this batch's and the stored ones it links to
     const deletedEnds = [...toWrite.filter((p) => p.finalStatus === 'DELETED').map((p) => p.norm.guid), ...deletedTargets];
@@ -570,7 +580,7 @@ export class PostgresMetadataStore extends MetadataStore {
   private async writeRelationships(
     m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
     prepared?: FreshBatch,
-  ): Promise<void> {
+  ): Promise<OwnedLink[]> {
     const checkTarget = (p: WrittenEntity, target: string) => {
       if (known.has(target)) return;
       if (ctx.mode === 'api') {
@@ -581,6 +591,7 @@ export class PostgresMetadataStore extends MetadataStore {
       unresolved.add(target);
     };
     let list: RelRow[];
+    let cut: OwnedLink[] = [];
     const lines = new Map<RelRow, string>();
     if (prepared) {
       // none of the entities was stored: no stale links; the rows and their COPY lines were worked out ahead
@@ -609,8 +620,8 @@ export class PostgresMetadataStore extends MetadataStore {
           stale.push({ guid: p.norm.guid, rtype: s.relationshipType ?? null, endn: s.end, attr: s.attr, targets });
         }
       }
-      if (stale.length > 0) await this.removeStaleLinks(m, stale, ctx.now);
-      if (rows.size === 0) return;
+      if (stale.length > 0) cut = await this.removeStaleLinks(m, stale, ctx.now);
+      if (rows.size === 0) return cut;
       list = [...rows.values()];
       await this.keepRelationshipGuids(m, list.filter((r) => r.guid), lines);
       for (const r of list) if (!r.guid) r.guid = randomUUID();
@@ -622,7 +633,7 @@ export class PostgresMetadataStore extends MetadataStore {
       await copyText(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => lines.get(r) ?? relationshipLine(r)).join(''));
     }
     const upserts = fresh.length > 0 ? list.filter((r) => preexisting.has(r.end1_guid) || preexisting.has(r.end2_guid)) : list;
-    if (upserts.length === 0) return;
+    if (upserts.length === 0) return cut;
     await m.query(
       `INSERT INTO relationship (guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
                                  owner_end, propagate_tags, created_by, create_time, update_time)
@@ -637,6 +648,7 @@ export class PostgresMetadataStore extends MetadataStore {
          end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
       [JSON.stringify(upserts)],
     );
+    return cut;
   }
 
   /** A given relationshipGuid already used by another pair of ends is replaced by a new one (its COPY line dropped). */
@@ -656,21 +668,35 @@ export class PostgresMetadataStore extends MetadataStore {
     }
   }
 
-  private async removeStaleLinks(m: EntityManager, stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }>, now: number): Promise<void> {
+  /**
+   * Links of a supplied attribute whose target is no longer listed: relationships become DELETED, plain references
+   * go. Returns the children the writer owned through them (spec 5.7.5: "owned children that are removed get deleted").
+   */
+  private async removeStaleLinks(
+    m: EntityManager, stale: Array<{ guid: string; rtype: string | null; endn: number; attr: string; targets: string[] }>, now: number,
+  ): Promise<OwnedLink[]> {
     const p = [JSON.stringify(stale), now];
     const s = `jsonb_to_recordset($1::jsonb) AS s(guid text, rtype text, endn int, attr text, targets jsonb)`;
-    await m.query(
+    const cut: OwnedLink[] = [];
+    const owned = (rows: unknown) => {
+      for (const r of returnedRows(rows) as Array<{ writer: string; child: string | null }>) if (r.child) cut.push({ writer: r.writer, child: r.child });
+    };
+    owned(await m.query(
       `UPDATE relationship r SET status = 'DELETED', update_time = $2 FROM ${s}
         WHERE s.rtype IS NOT NULL AND s.endn = 1 AND r.end1_guid = s.guid AND r.type_name = s.rtype
-          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end2_guid)`, p);
-    await m.query(
+          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end2_guid)
+       RETURNING s.guid AS writer, CASE WHEN r.owner_end = 1 THEN r.end2_guid END AS child`, p));
+    owned(await m.query(
       `UPDATE relationship r SET status = 'DELETED', update_time = $2 FROM ${s}
         WHERE s.rtype IS NOT NULL AND s.endn = 2 AND r.end2_guid = s.guid AND r.type_name = s.rtype
-          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end1_guid)`, p);
-    await m.query(
+          AND r.status = 'ACTIVE' AND NOT (s.targets ? r.end1_guid)
+       RETURNING s.guid AS writer, CASE WHEN r.owner_end = 2 THEN r.end1_guid END AS child`, p));
+    owned(await m.query(
       `DELETE FROM relationship r USING ${s}
         WHERE s.rtype IS NULL AND r.type_name IS NULL AND r.end1_guid = s.guid AND r.end1_attr = s.attr
-          AND NOT (s.targets ? r.end2_guid)`, [p[0]]);
+          AND NOT (s.targets ? r.end2_guid)
+       RETURNING s.guid AS writer, CASE WHEN r.owner_end = 1 THEN r.end2_guid END AS child`, [p[0]]));
+    return cut;
   }
 
   private async writeClassifications(m: EntityManager, toWrite: PendingEntity[]): Promise<void> {
