@@ -47,7 +47,8 @@ describe('import batches, failures and resume', () => {
 
     const resumed = await importZip(t, 'stocks.zip', { options: { startPosition: String(res.body.lastCommittedPosition) } });
     expect(resumed.status).toBe(200);
-    expect(resumed.body.processedEntities.sort()).toEqual([HDFS, PROCESS].sort());
+    // the table stored by the failed import gains the process's output link: updated (spec 5.7.4)
+    expect(resumed.body.processedEntities.sort()).toEqual([HDFS, PROCESS, TABLE].sort());
     expect(await guids(t)).toHaveLength(12);
     // the late reference is there too: resume plus P6
     const links = await t.db.query(`SELECT status FROM relationship WHERE end1_guid = $1 AND end2_guid = $2`, [PROCESS, HDFS]);

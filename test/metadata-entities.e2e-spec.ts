@@ -149,7 +149,8 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       reportSd = a['-22'];
       reportColumn = a['-21'];
       expect(res.body.mutatedEntities.CREATE).toHaveLength(8);
-      expect(res.body.mutatedEntities.UPDATE).toBeUndefined();
+      // the stored db gains a hive_table_db link to each new table: updated (spec 5.7.4, Atlas's recordEntityUpdate)
+      expect(res.body.mutatedEntities.UPDATE).toEqual([expect.objectContaining({ guid: dbGuid, typeName: 'hive_db' })]);
 
       expect(await countRows(`SELECT count(*) AS n FROM entity WHERE status = 'ACTIVE'`)).toBe(9);
       // hive_table_db x2, hive_table_columns x4, hive_table_storagedesc x2: one row each, whichever side named it
@@ -175,6 +176,8 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       }).expect(200);
       processGuid = res.body.guidAssignments['-1'];
       expect(res.body.mutatedEntities.CREATE.map((h: { guid: string }) => h.guid)).toEqual([processGuid]);
+      // both tables gain a lineage link: updated, and stamped with this request's user
+      expect(res.body.mutatedEntities.UPDATE.map((h: { guid: string }) => h.guid).sort()).toEqual([ordersGuid, reportGuid].sort());
       const lineage: Array<{ type_name: string; end1_guid: string; end2_guid: string; propagate_tags: string }> = await t.db.query(
         `SELECT type_name, end1_guid, end2_guid, propagate_tags FROM relationship WHERE end1_guid = $1 ORDER BY type_name`, [processGuid],
       );
@@ -190,7 +193,8 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       const res = await t.as(ADMIN).get(`${V2}/entity/guid/${ordersGuid}`).expect(200);
       const { entity, referredEntities } = res.body as { entity: AtlasEntity; referredEntities: Record<string, AtlasEntity> };
       expect(entity).toMatchObject({
-        typeName: 'hive_table', guid: ordersGuid, status: 'ACTIVE', version: 0, createdBy: 'bob', updatedBy: 'bob',
+        // updatedBy: the admin whose hive_process linked to it last (spec 5.7.4)
+        typeName: 'hive_table', guid: ordersGuid, status: 'ACTIVE', version: 0, createdBy: 'bob', updatedBy: 'admin',
         createTime: expect.any(Number), updateTime: expect.any(Number), classifications: [], labels: [],
       });
       // every attribute of the type, null when unset

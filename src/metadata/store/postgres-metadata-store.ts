@@ -45,6 +45,12 @@ interface OwnedLink {
   child: string;
 }
 
+/** What writing a batch's links changed: owned links removed, and the [end1, end2] of each link created. */
+interface LinkChanges {
+  cut: OwnedLink[];
+  created: Array<[string, string]>;
+}
+
 interface PendingEntity {
   unit: number;
   norm: NormalizedEntity;
@@ -298,21 +304,22 @@ export class PostgresMetadataStore extends MetadataStore {
 
     // 8. references
     const { known, preexisting, deletedTargets } = await this.existingGuids(m, toWrite, existing);
-    const cut = await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
+    const links = await this.writeRelationships(m, toWrite, known, preexisting, ctx, unresolved, fresh);
+    const batchGuids = new Set(toWrite.map((p) => p.norm.guid));
+    const unitOf = new Map(toWrite.map((p) => [p.norm.guid, p.unit]));
+    await this.touchLinkedEntities(m, links.created, unitOf, preexisting, ctx, reports);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
     await this.writeClassifications(m, toWrite);
 
     // 10. status: ACTIVE -> DELETED cascades (owned children not in the batch are reported deleted by the first unit
     // that deletes); so does an owned child whose link its owner no longer lists (spec 5.7.5)
-    const batchGuids = new Set(toWrite.map((p) => p.norm.guid));
-    const unitOf = new Map(toWrite.map((p) => [p.norm.guid, p.unit]));
     const cascade = async (roots: string[], unit: number) => {
       for (const h of await this.softDelete(m, roots, ctx.user, ctx.now)) if (!batchGuids.has(h.guid)) reports[unit].deleted.push(h);
     };
     const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
     if (newlyDeleted.length > 0) await cascade(newlyDeleted, unitOf.get(newlyDeleted[0]) ?? 0);
-    const orphans = cut.filter((c) => !batchGuids.has(c.child));
+    const orphans = links.cut.filter((c) => !batchGuids.has(c.child));
     if (orphans.length > 0) {
       const active: Array<{ guid: string }> = await m.query(
         `SELECT guid FROM entity WHERE guid = ANY($1::text[]) AND status = 'ACTIVE'`, [orphans.map((o) => o.child)],
@@ -580,7 +587,7 @@ export class PostgresMetadataStore extends MetadataStore {
   private async writeRelationships(
     m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
     prepared?: FreshBatch,
-  ): Promise<OwnedLink[]> {
+  ): Promise<LinkChanges> {
     const checkTarget = (p: WrittenEntity, target: string) => {
       if (known.has(target)) return;
       if (ctx.mode === 'api') {
@@ -621,7 +628,7 @@ export class PostgresMetadataStore extends MetadataStore {
         }
       }
       if (stale.length > 0) cut = await this.removeStaleLinks(m, stale, ctx.now);
-      if (rows.size === 0) return cut;
+      if (rows.size === 0) return { cut, created: [] };
       list = [...rows.values()];
       await this.keepRelationshipGuids(m, list.filter((r) => r.guid), lines);
       for (const r of list) if (!r.guid) r.guid = randomUUID();
@@ -629,12 +636,13 @@ export class PostgresMetadataStore extends MetadataStore {
     // a link can only be stored already when one of its ends was stored before this batch (its writer); the
     // others are fresh and go in by COPY
     const fresh = this.useCopy ? list.filter((r) => !preexisting.has(r.end1_guid) && !preexisting.has(r.end2_guid)) : [];
+    const created: Array<[string, string]> = fresh.map((r) => [r.end1_guid, r.end2_guid]);
     if (fresh.length > 0) {
       await copyText(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => lines.get(r) ?? relationshipLine(r)).join(''));
     }
     const upserts = fresh.length > 0 ? list.filter((r) => preexisting.has(r.end1_guid) || preexisting.has(r.end2_guid)) : list;
-    if (upserts.length === 0) return cut;
-    await m.query(
+    if (upserts.length === 0) return { cut, created };
+    const upserted = returnedRows<{ end1_guid: string; end2_guid: string; inserted: boolean }>(await m.query(
       `INSERT INTO relationship (guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
                                  owner_end, propagate_tags, created_by, create_time, update_time)
        SELECT guid, type_name, end1_guid, end2_guid, end1_attr, end2_attr, status, attributes, ordinal,
@@ -645,10 +653,12 @@ export class PostgresMetadataStore extends MetadataStore {
        ON CONFLICT (end1_guid, end2_guid, (COALESCE(type_name, '')), (COALESCE(end1_attr, ''))) DO UPDATE SET
          status = EXCLUDED.status, attributes = COALESCE(EXCLUDED.attributes, relationship.attributes),
          ordinal = EXCLUDED.ordinal, owner_end = EXCLUDED.owner_end, propagate_tags = EXCLUDED.propagate_tags,
-         end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time`,
+         end2_attr = COALESCE(EXCLUDED.end2_attr, relationship.end2_attr), update_time = EXCLUDED.update_time
+       RETURNING end1_guid, end2_guid, xmax = 0 AS inserted`,
       [JSON.stringify(upserts)],
-    );
-    return cut;
+    ));
+    for (const r of upserted) if (r.inserted) created.push([r.end1_guid, r.end2_guid]);
+    return { cut, created };
   }
 
   /** A given relationshipGuid already used by another pair of ends is replaced by a new one (its COPY line dropped). */
@@ -666,6 +676,33 @@ export class PostgresMetadataStore extends MetadataStore {
         lines.delete(r);
       }
     }
+  }
+
+  /**
+   * spec 5.7.4: "Creating a relationship to an entity outside the unit counts that other entity as updated in this
+   * unit's mutation report." A stored ACTIVE entity that is not part of the batch and gains a link is stamped as
+   * updated (so that an incremental export and processedEntities see it) and reported by the unit linking to it;
+   * one this import or request wrote already (its update time is ours) is counted once already (spec 5.7.9).
+   */
+  private async touchLinkedEntities(
+    m: EntityManager, created: Array<[string, string]>, unitOf: Map<string, number>, preexisting: Set<string>, ctx: WriteContext,
+    reports: UnitReport[],
+  ): Promise<void> {
+    const linkedBy = new Map<string, number>();
+    for (const [a, b] of created) {
+      for (const [writer, other] of [[a, b], [b, a]]) {
+        const unit = unitOf.get(writer);
+        if (unit !== undefined && !unitOf.has(other) && preexisting.has(other) && !linkedBy.has(other)) linkedBy.set(other, unit);
+      }
+    }
+    if (linkedBy.size === 0) return;
+    const touched = returnedRows<{ guid: string; type_name: string; attributes: Record<string, unknown> }>(await m.query(
+      `UPDATE entity SET updated_by = $2, update_time = $3, change_seq = nextval('entity_change_seq')
+        WHERE guid = ANY($1::text[]) AND status = 'ACTIVE' AND update_time <> $3
+       RETURNING guid, type_name, attributes`,
+      [[...linkedBy.keys()], ctx.user, ctx.now],
+    ));
+    for (const r of touched) reports[linkedBy.get(r.guid)!].updated.push(header(r.guid, r.type_name, 'ACTIVE', r.attributes));
   }
 
   /**
