@@ -707,7 +707,8 @@ class PostgresExportSession implements ExportSession {
     let after = 0;
     for (;;) {
       const rows = await this.query<{ seq: string; guid: string }>(
-        `SELECT seq::text, guid FROM x_export WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        // ORDER BY x.seq, the number: a bare `seq` would name the text column of the output and sort "10" before "2"
+        `SELECT x.seq::text AS seq, x.guid FROM x_export x WHERE x.seq > $1 ORDER BY x.seq LIMIT $2`,
         [after, pageSize],
       );
       if (rows.length === 0) return;
