@@ -172,8 +172,15 @@ async function main(): Promise<void> {
     const info = JSON.parse((await zip.entryData('atlas-export-info.json')).toString('utf8')) as { metrics: Record<string, number>; operationStatus: string };
     const entries = await zip.entriesCount;
     let jsonBytes = 0;
-    for (const e of Object.values(await zip.entries())) jsonBytes += e.size;
+    const files: string[] = [];
+    for (const e of Object.values(await zip.entries())) {
+      jsonBytes += e.size;
+      if (/^[0-9a-f-]{36}\.json$/.test(e.name)) files.push(e.name.slice(0, 36));
+    }
+    // atlas-export-order.json lists the entity files in the order they were written (spec 2.4)
+    const order = JSON.parse((await zip.entryData('atlas-export-order.json')).toString('utf8')) as string[];
     await zip.close();
+    if (order.length !== files.length || order.some((g, i) => g !== files[i])) throw new Error('atlas-export-order.json differs from the order of the entity files');
     const written = Object.entries(info.metrics).filter(([k]) => k.startsWith('entity:') && k !== 'entity:withExtInfo').reduce((n, [, v]) => n + v, 0);
     if (written !== cat.entities || info.operationStatus !== 'SUCCESS') throw new Error(`exported ${written} of ${cat.entities} (${info.operationStatus})`);
 

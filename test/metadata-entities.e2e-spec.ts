@@ -301,7 +301,10 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       report = (await t.as(ADMIN).get(`${V2}/entity/guid/${reportGuid}`).expect(200)).body;
       const active = (report.entity.relationshipAttributes.columns as AtlasRelatedObjectId[]).filter((c) => c.relationshipStatus === 'ACTIVE');
       expect(active.map((c) => c.guid)).toEqual([reportColumn]);
-      expect(report.entity.attributes.columns).toEqual([{ guid: reportColumn, typeName: 'hive_column' }]);
+      // the legacy end in attributes shows the same links, the DELETED one too (as Atlas writes them, spec 2.5)
+      expect(guidsOf(report.entity.attributes.columns)).toEqual([reportColumn, dayGuid].sort());
+      // the column the table owned and no longer lists is deleted (spec 5.7.5)
+      expect((await t.as(ADMIN).get(`${V2}/entity/guid/${dayGuid}`).expect(200)).body.entity.status).toBe('DELETED');
     });
   });
 

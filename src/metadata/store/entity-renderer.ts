@@ -67,19 +67,22 @@ export function renderEntity(row: EntityRow, links: RelationshipView[], classes:
       if (attr.kind !== 'OBJECT_REF') continue;
       const own = sorted.filter((l) => l.attr === attr.name && l.status === 'ACTIVE');
       const ids = own.map((l): AtlasObjectId => ({ guid: l.other_guid, typeName: l.other_type }));
-      attributes[attr.name] = attr.isArray ? ids : attr.isMap ? ids : ids[0] ?? null;
+      // an unset attribute is null, an empty list included (spec 3.6; Atlas writes "partitionKeys": null)
+      attributes[attr.name] = ids.length === 0 ? null : attr.isArray || attr.isMap ? ids : ids[0];
     }
     for (const [name, rels] of type.relationshipAttributes) {
       const relNames = new Set(rels.map((r) => r.relationshipType));
       const mine = sorted.filter((l) => l.attr === name && l.type_name !== null && relNames.has(l.type_name));
       const related = mine.map((l) => relatedObjectId(l));
       const isCollection = rels.some((r) => r.cardinality !== 'SINGLE');
+      const single = isCollection ? undefined : related.find((r) => r.relationshipStatus === 'ACTIVE') ?? related[related.length - 1];
       if (isCollection) relationshipAttributes[name] = related;
-      else if (related.length > 0) relationshipAttributes[name] = related.find((r) => r.relationshipStatus === 'ACTIVE') ?? related[related.length - 1];
-      // legacy ends are also plain references inside `attributes` (spec 2.5)
+      else if (single) relationshipAttributes[name] = single;
+      // legacy ends are also plain references inside `attributes` (spec 2.5): the same links, whatever their status,
+      // as Atlas writes them (tag-prop-2.zip: a DELETED table's db, sd and columns); none is null
       if (rels.some((r) => r.isLegacyAttribute)) {
-        const active = mine.filter((l) => l.status === 'ACTIVE').map((l): AtlasObjectId => ({ guid: l.other_guid, typeName: l.other_type }));
-        attributes[name] = isCollection ? active : active[0] ?? null;
+        const id = (r: AtlasRelatedObjectId): AtlasObjectId => ({ guid: r.guid, typeName: r.typeName });
+        attributes[name] = isCollection ? (related.length > 0 ? related.map(id) : null) : single ? id(single) : null;
       }
     }
   } else {

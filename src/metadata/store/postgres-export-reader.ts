@@ -883,9 +883,11 @@ WITH page AS (
   -- last one (entity-renderer.ts); the sort key puts that one first
   SELECT self, self_type, attr, kind,
     CASE WHEN kind <> 'R' THEN NULL WHEN bool_or(is_coll) THEN '[' || string_agg(related, ',') || ']' ELSE (array_agg(related))[1] END AS rel,
+    -- in attributes: a legacy end (R) shows the links its relationship attribute shows, whatever their status (as
+    -- Atlas writes them); a plain reference (O) its ACTIVE links (lk keeps no other)
     CASE WHEN kind = 'R' AND NOT bool_or(is_legacy) THEN NULL
-         WHEN bool_or(is_coll) THEN '[' || COALESCE(string_agg(id, ',') FILTER (WHERE status = 'ACTIVE'), '') || ']'
-         ELSE COALESCE((array_agg(id) FILTER (WHERE status = 'ACTIVE'))[1], 'null') END AS att
+         WHEN bool_or(is_coll) THEN '[' || string_agg(id, ',') || ']'
+         ELSE (array_agg(id))[1] END AS att
   FROM (SELECT * FROM lk ORDER BY self, self_type, attr, kind,
           CASE WHEN is_coll THEN 0 ELSE (status <> 'ACTIVE')::int END,
           CASE WHEN is_coll OR status = 'ACTIVE' THEN ordinal ELSE -ordinal END,
@@ -905,7 +907,8 @@ WITH page AS (
   -- signature: entities of a page share a handful
   SELECT k.type_name, k.sig,
     string_agg(to_json(a.attr) || ':[]', ',') FILTER (WHERE a.kind = 'R' AND a.is_coll) AS rel,
-    string_agg(to_json(a.attr) || ':' || CASE WHEN a.is_coll THEN '[]' ELSE 'null' END, ',') FILTER (WHERE a.kind = 'O' OR a.is_legacy) AS att
+    -- an unset attribute is null, a list included (spec 3.6; Atlas writes "partitionKeys": null)
+    string_agg(to_json(a.attr) || ':null', ',') FILTER (WHERE a.kind = 'O' OR a.is_legacy) AS att
   FROM sigs k JOIN x_aplan a ON a.type_name = k.type_name
   WHERE k.sig IS NULL OR NOT ((a.kind || ':' || a.attr) = ANY (k.sig))
   GROUP BY k.type_name, k.sig
