@@ -57,7 +57,7 @@ export class ExportService {
     try {
       const run = await this.traverse(session, options, items, types);
       const traversedAt = Date.now();
-      const typesDef = collectTypeClosure(Object.keys(run.summary.entitiesByType), run.summary.classificationNames, types);
+      const typesDef = collectTypeClosure(run.summary.typeNames, run.summary.classificationNames, types);
       const echo = requestEcho(request, options);
       const resultFor = (): AtlasExportResult =>
         exportResult({

@@ -39,7 +39,9 @@ export interface ExportSummary {
   withExtInfo: number;
   /** written entities per type name, top-level and referred (spec 3.9 `entity:<type>`) */
   entitiesByType: Record<string, number>;
-  /** classification type names on written entities, own and propagated (spec 3.7) */
+  /** entity type names of every processed entity, top-level and referred, written or not (spec 3.4 step 1, 3.7) */
+  typeNames: string[];
+  /** classification type names on those entities, own and propagated (spec 3.7) */
   classificationNames: string[];
   /** the first guid of the export order (spec 3.11 replication key), if any */
   firstGuid?: string;

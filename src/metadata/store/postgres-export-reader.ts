@@ -618,15 +618,24 @@ class PostgresExportSession implements ExportSession {
     const [counts] = await this.query<{ files: string; ext: string; first: string | null }>(
       `SELECT count(*)::text AS files, count(*) FILTER (WHERE ext)::text AS ext, (SELECT guid FROM x_export WHERE seq = 1) AS first FROM x_export`,
     );
+    // spec 3.4 step 1, 3.7: types are collected from every processed entity with its owned closure, written or not;
+    // only an incremental export processes entities it does not write
+    const processed = changedAfter > 0
+      ? `(SELECT guid FROM x_root UNION SELECT guid FROM x_member UNION SELECT guid FROM ${EXPORT_WRITTEN_VIEW})`
+      : EXPORT_WRITTEN_VIEW;
+    const typeNames = changedAfter > 0
+      ? (await this.query<{ type_name: string }>(`SELECT DISTINCT e.type_name FROM ${processed} w JOIN entity e ON e.guid = w.guid`)).map((r) => r.type_name)
+      : byType.map((r) => r.type_name);
     const classifications = await this.query<{ type_name: string }>(
-      `SELECT DISTINCT c.type_name FROM ${EXPORT_WRITTEN_VIEW} w JOIN classification c ON c.entity_guid = w.guid
+      `SELECT DISTINCT c.type_name FROM ${processed} w JOIN classification c ON c.entity_guid = w.guid
        UNION
-       SELECT DISTINCT p.type_name FROM ${EXPORT_WRITTEN_VIEW} w JOIN propagated_classification p ON p.entity_guid = w.guid`,
+       SELECT DISTINCT p.type_name FROM ${processed} w JOIN propagated_classification p ON p.entity_guid = w.guid`,
     );
     return {
       files: Number(counts.files),
       withExtInfo: Number(counts.ext),
       entitiesByType: Object.fromEntries(byType.map((r) => [r.type_name, Number(r.n)])),
+      typeNames: typeNames.sort(),
       classificationNames: classifications.map((c) => c.type_name).sort(),
       firstGuid: counts.first ?? undefined,
     };
