@@ -33,3 +33,25 @@ it('a column added locally to hive_table 027a987e is deleted when stocks.zip is 
   const [row] = await t.db.query(`SELECT status FROM entity WHERE guid = $1`, [column]);
   expect(row.status).toBe('DELETED');
 });
+
+it('a column moved to another table in the same request stays ACTIVE', async () => {
+  const db = (await t.db.query(`SELECT guid FROM entity WHERE type_name = 'hive_db' LIMIT 1`))[0].guid as string;
+  const before = (await t.as(ADMIN).get(`/api/atlas/v2/entity/guid/${TABLE}`).expect(200)).body.entity;
+  const columns = (before.relationshipAttributes.columns as Array<{ guid: string; relationshipStatus: string }>)
+    .filter((c) => c.relationshipStatus === 'ACTIVE').map((c) => ({ guid: c.guid, typeName: 'hive_column' }));
+  const moved = columns[columns.length - 1];
+  const res = await t.as(ADMIN).post('/api/atlas/v2/entity/bulk').send({
+    entities: [
+      { typeName: 'hive_table', guid: TABLE, attributes: { ...before.attributes, columns: columns.slice(0, -1) } },
+      {
+        typeName: 'hive_table', guid: '-1',
+        attributes: { qualifiedName: 'stocks.moved_to@cl1', name: 'moved_to', db: { guid: db, typeName: 'hive_db' }, columns: [moved] },
+      },
+    ],
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  const [row] = await t.db.query(`SELECT status FROM entity WHERE guid = $1`, [moved.guid]);
+  expect(row.status).toBe('ACTIVE');
+  const links = await t.db.query(`SELECT end1_guid, status FROM relationship WHERE type_name = 'hive_table_columns' AND end2_guid = $1 ORDER BY status`, [moved.guid]);
+  expect(links).toEqual([{ end1_guid: res.body.guidAssignments['-1'], status: 'ACTIVE' }, { end1_guid: TABLE, status: 'DELETED' }]);
+});

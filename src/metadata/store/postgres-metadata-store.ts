@@ -319,7 +319,9 @@ export class PostgresMetadataStore extends MetadataStore {
     };
     const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
     if (newlyDeleted.length > 0) await cascade(newlyDeleted, unitOf.get(newlyDeleted[0]) ?? 0);
-    const orphans = links.cut.filter((c) => !batchGuids.has(c.child));
+    // (not one the batch writes itself or links anew: a child moved to another owner stays)
+    const linked = new Set(links.created.flat());
+    const orphans = links.cut.filter((c) => !batchGuids.has(c.child) && !linked.has(c.child));
     if (orphans.length > 0) {
       const active: Array<{ guid: string }> = await m.query(
         `SELECT guid FROM entity WHERE guid = ANY($1::text[]) AND status = 'ACTIVE'`, [orphans.map((o) => o.child)],
