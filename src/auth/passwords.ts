@@ -37,5 +37,5 @@ export function verifyPassword(hash: PasswordHash, userName: string, password: s
   return candidate.length === hash.digest.length && timingSafeEqual(candidate, hash.digest);
 }
 
-/** A hash no password matches, checked for unknown users so that they cost as much time as known ones. */
+/** A hash no password matches: checked for unknown names, and besides a fast sha256 check, so every failed login costs one scrypt. */
 export const DUMMY_HASH: PasswordHash = { kind: 'scrypt', salt: randomBytes(16), digest: randomBytes(32) };

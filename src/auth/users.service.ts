@@ -41,6 +41,9 @@ export class UsersService {
 
     const record = this.users.get(userName);
     const ok = verifyPassword(record?.hash ?? DUMMY_HASH, userName, password);
+    // every check that gets here costs one scrypt, whoever the user and whatever the form of the stored hash (Atlas's
+    // sha256 form takes microseconds), so that the time of a failed login tells nothing of which names exist
+    if (record && record.hash.kind !== 'scrypt') verifyPassword(DUMMY_HASH, userName, password);
     if (!record || !ok) return undefined;
     const user: AuthenticatedUser = { userName: record.name, groups: record.groups, isAdmin: record.groups.includes(ADMIN_GROUP) };
     if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
