@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AtlasExceptionFilter, validationErrorToAtlas } from './common/errors';
 import { jsonCharsetMiddleware } from './common/json-charset.middleware';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './common/json-depth';
 import { packageInfo } from './common/package-info';
 import { requestIdMiddleware } from './common/request-id';
 import { AppConfig } from './config/app-config';
@@ -42,12 +43,21 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(requestIdMiddleware);
   express.use(jsonCharsetMiddleware);
-  express.useBodyParser('json', { limit: config.jsonBodyMaxBytes, type: isJsonBody });
+  // `verify` is Nest's only for its rawBody option, which this app does not use: the options reach body-parser as given
+  const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseDeepJson };
+  express.useBodyParser('json', jsonOptions as NestExpressBodyParserOptionsFor<'json'>);
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationErrorToAtlas }));
   app.useGlobalFilters(new AtlasExceptionFilter());
   setUpSwagger(app);
   app.enableShutdownHooks();
+}
+
+/** body-parser's hook before parsing: a body nested deeper than MAX_JSON_DEPTH is a 400 (the error filter's body). */
+function refuseDeepJson(_req: IncomingMessage, _res: unknown, body: Buffer): void {
+  if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400 });
+  }
 }
 
 /**

@@ -76,6 +76,9 @@ export class AsyncImportController {
 
 function intParam(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined || text.trim() === '') return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${name}: "${text}" is not an integer >= ${min}`]);
+  // a safe integer: a longer run of digits would reach PostgreSQL out of the bigint range
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${name}: "${text}" is not an integer >= ${min}`]);
+  }
   return Number(text);
 }

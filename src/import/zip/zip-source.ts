@@ -365,6 +365,9 @@ export class ZipSource {
     await this.exportInfo();
     await this.typesDef();
     if (this.format === 'zipDirect') {
+      // the whole entry first: the elements are read only up to the end of the array or the first `{}` (spec 2.7),
+      // its size and CRC are checked at its end
+      if (this.direct.entities) for await (const chunk of this.inflatedChunks(this.direct.entities)) void chunk;
       for await (const item of this.directEntityItems(0)) void item;
       return;
     }
@@ -425,8 +428,13 @@ export class ZipSource {
     if (!isRecord(value) || !isRecord(value.entity)) {
       throw invalidEntry(entryName, 'expected an AtlasEntityWithExtInfo object with an "entity" member');
     }
-    if (value.referredEntities !== undefined && value.referredEntities !== null && !isRecord(value.referredEntities)) {
-      throw invalidEntry(entryName, '"referredEntities" is not a JSON object');
+    if (typeof value.entity.typeName !== 'string') throw invalidEntry(entryName, 'the entity has no "typeName" string');
+    const referred = value.referredEntities;
+    if (referred !== undefined && referred !== null) {
+      if (!isRecord(referred)) throw invalidEntry(entryName, '"referredEntities" is not a JSON object');
+      for (const [key, e] of Object.entries(referred)) {
+        if (!isRecord(e) || typeof e.typeName !== 'string') throw invalidEntry(entryName, `referred entity "${key}" is not an entity with a "typeName" string`);
+      }
     }
     return value as unknown as AtlasEntityWithExtInfo;
   }

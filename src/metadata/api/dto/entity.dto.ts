@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, ValidateBy, ValidateNested, type ValidationOptions } from 'class-validator';
 import type {
   AtlasClassification, AtlasEntitiesWithExtInfo, AtlasEntity, AtlasEntityWithExtInfo, EntityStatus, TimeBoundary,
 } from '../../model';
@@ -10,6 +10,18 @@ import type {
 // attribute 404 ATLAS-404-00-007, bad enum value 400 ATLAS-400-00-03C).
 
 const STATUSES: EntityStatus[] = ['ACTIVE', 'DELETED'];
+
+/** A map whose every value is a JSON object (referredEntities: guid -> AtlasEntity). */
+function IsMapOfObjects(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({
+    name: 'isMapOfObjects',
+    validator: {
+      validate: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+        && Object.values(value).every((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+      defaultMessage: (args) => `${args?.property} must be an object whose values are objects`,
+    },
+  }, options);
+}
 
 export class AtlasClassificationDto implements AtlasClassification {
   @ApiProperty({ example: 'PII' }) @IsString()
@@ -92,11 +104,11 @@ export class AtlasEntityDto implements AtlasEntity {
 }
 
 export class AtlasEntityWithExtInfoDto implements AtlasEntityWithExtInfo {
-  @ApiProperty({ type: AtlasEntityDto }) @ValidateNested() @Type(() => AtlasEntityDto)
+  @ApiProperty({ type: AtlasEntityDto }) @IsDefined() @ValidateNested() @Type(() => AtlasEntityDto)
   entity: AtlasEntityDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object' }, description: 'guid -> AtlasEntity' })
-  @IsOptional() @IsObject()
+  @IsOptional() @IsMapOfObjects()
   referredEntities?: Record<string, AtlasEntity>;
 }
 
@@ -105,6 +117,6 @@ export class AtlasEntitiesWithExtInfoDto implements AtlasEntitiesWithExtInfo {
   entities: AtlasEntityDto[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object' }, description: 'guid -> AtlasEntity' })
-  @IsOptional() @IsObject()
+  @IsOptional() @IsMapOfObjects()
   referredEntities?: Record<string, AtlasEntity>;
 }

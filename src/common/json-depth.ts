@@ -1,0 +1,27 @@
+/** Deepest nesting of arrays and objects a JSON request body may have (Atlas's JSON nests about ten levels). */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `limit` (brackets inside strings do not count). A byte scan
+ * that builds nothing: it runs before the body is parsed, so that a small but deep body is refused up front rather
+ * than overflowing the stack of whatever walks the parsed value (class-transformer does, recursively).
+ * Multi-byte UTF-8 sequences contain no ASCII bytes, so the scan works on the raw bytes.
+ */
+export function jsonNestsDeeperThan(text: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
