@@ -57,7 +57,7 @@ export interface StartOptions {
 
 /**
  * Starts the whole app on a fresh database `atlas_t_<random>` (migrations run at boot) and port 0.
- * `env` overrides the settings; defaults: NODE_ENV=test, LOG_LEVEL=warn, USERS_FILE with ADMIN and NON_ADMIN.
+ * `env` overrides the settings; defaults: NODE_ENV=test, LOG_LEVEL=warn, USERS_FILE with ADMIN and NON_ADMIN, a TEMP_DIR of its own.
  * `USERS_FILE: ''` ⇒ the built-in admin/admin. `DATABASE_URL: ''` ⇒ embedded PGlite in a temp DATA_DIR
  * (unless DATA_DIR is given).
  */
@@ -74,6 +74,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
         { ...NON_ADMIN, groups: ['DATA_SCIENTIST'], hash: 'scrypt' },
       ]);
       cleanups.push(() => fs.rmSync(fullEnv.USERS_FILE, { force: true }));
+    }
+    if (!('TEMP_DIR' in env)) {
+      // spools and async-import archives of this app only: tests that count them see no other run's files
+      fullEnv.TEMP_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-t-tmp-'));
+      cleanups.push(() => fs.rmSync(fullEnv.TEMP_DIR, { recursive: true, force: true }));
     }
     let databaseUrl: string | undefined;
     if (env.DATABASE_URL === '') {
