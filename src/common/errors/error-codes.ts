@@ -33,6 +33,7 @@ export const ErrorCode = {
   TYPE_MATCH_FAILED: def(400, 'ATLAS-400-00-001', 'Given instance {0} is invalid for the type {1}'),
   INVALID_TYPE_DEFINITION: def(400, 'ATLAS-400-00-003', 'Invalid type definition {0}'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),
+  INVALID_ENTITY_FOR_CLASSIFICATION: def(400, 'ATLAS-400-00-055', "Entity (guid='{0}',typename='{1}') cannot be classified by Classification '{2}', because '{1}' is not in the ClassificationDef's restrictions."),
   INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE: def(400, 'ATLAS-400-00-0A3', 'Unique attribute {0} with value {1} already exists for type {2}'),
   INSTANCE_CRUD_INVALID_PARAMS: def(404, 'ATLAS-404-00-007', 'Invalid instance creation/updation parameters passed : {0}'),
   INSTANCE_GUID_NOT_FOUND: def(404, 'ATLAS-404-00-005', 'Given instance guid {0} is invalid/not found'),

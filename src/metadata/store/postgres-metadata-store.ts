@@ -202,9 +202,7 @@ export class PostgresMetadataStore extends MetadataStore {
       for (const ref of norm.references) {
         if (ref.target.guid && guidAssignments[ref.target.guid]) ref.target.guid = guidAssignments[ref.target.guid];
       }
-      for (const c of norm.classifications ?? []) {
-        if (!ctx.types.classificationType(c.typeName)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
-      }
+      for (const c of norm.classifications ?? []) checkClassifiable(ctx.types, c.typeName, norm.guid, norm.typeName);
     }
     const fresh = this.useCopy ? await freshBatch(norms.map((n) => n.norm), ctx) : undefined;
     const prepared: PreparedBatch = { norms, guidAssignments, ctx, fresh };
@@ -803,8 +801,9 @@ export class PostgresMetadataStore extends MetadataStore {
     }
     await this.db.transaction(async (m) => {
       await enterChangeFence(m);
-      const found: Array<{ guid: string }> = await m.query(`SELECT guid FROM entity WHERE guid = $1`, [guid]);
+      const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
+      for (const c of classifications) checkClassifiable(ctx.types, c.typeName, guid, found[0].type_name);
       const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
       await this.insertClassifications(m, own.map((c) => classificationRow(guid, c)));
       // adding a classification is an entity change (spec 3.5: it bumps updateTime)
@@ -981,6 +980,12 @@ export class PostgresMetadataStore extends MetadataStore {
 function returnedRows<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return Array.isArray(result) ? (result as T[]) : [];
+}
+
+/** The classification type exists and may classify an entity of this type (its `entityTypes` restriction). */
+function checkClassifiable(types: TypeLookup, classification: string, guid: string, entityType: string): void {
+  if (!types.classificationType(classification)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', classification]);
+  if (!types.canClassify(classification, entityType)) throw new AtlasError(ErrorCode.INVALID_ENTITY_FOR_CLASSIFICATION, [guid, entityType, classification]);
 }
 
 function classificationRow(guid: string, c: AtlasClassification) {

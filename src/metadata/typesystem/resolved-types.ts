@@ -97,6 +97,11 @@ export interface TypeLookup {
   enumDef(name: string): AtlasEnumDef | undefined;
   /** true when `typeName` is `superName` or one of its sub-types (entity or classification types) */
   isSubTypeOf(typeName: string, superName: string): boolean;
+  /**
+   * Atlas's canApplyToEntityType: a classification restricted by `entityTypes` (its own, else its super-types')
+   * applies to those entity types and their sub-types only; an unrestricted one to any.
+   */
+  canClassify(classificationName: string, entityTypeName: string): boolean;
   /** every registered def as an AtlasTypesDef */
   allDefs(): Required<AtlasTypesDef>;
   /** the raw def of one type, any category */

@@ -114,6 +114,15 @@ export class TypeSystem implements TypeLookup {
     return typeName === superName || (this.superSets.get(typeName)?.has(superName) ?? false);
   }
 
+  canClassify(classificationName: string, entityTypeName: string): boolean {
+    const c = this.classifications.get(classificationName);
+    if (!c) return false;
+    const restriction = (name: string) => (this.classifications.get(name)?.def as AtlasClassificationDef | undefined)?.entityTypes ?? [];
+    const own = restriction(c.name);
+    const allowed = own.length > 0 ? own : c.allSuperTypes.flatMap(restriction);
+    return allowed.length === 0 || allowed.some((t) => this.isSubTypeOf(entityTypeName, t));
+  }
+
   allDefs(): Required<AtlasTypesDef> {
     const out = emptyTypesDef();
     for (const { category, def } of this.registered.values()) {
