@@ -20,6 +20,21 @@ describe('EntryIndex', () => {
     expect([...index.names()]).toEqual(names);
   });
 
+  it('finds an entry whose local header starts inside another entry, in or out of offset order', () => {
+    const at = (name: string, offset: number, compressedSize: number): EntryInfo => ({ name, offset, compressedSize, size: compressedSize, crc: 0, method: 0, flags: 0 });
+    const indexOf = (...entries: EntryInfo[]) => {
+      const index = new EntryIndex();
+      for (const e of entries) index.add(e);
+      return index;
+    };
+    // a.json spans 30 + 6 + 100 bytes from 0
+    expect(indexOf(at('a.json', 0, 100), at('b.json', 136, 5)).firstOverlap(30)).toBeUndefined();
+    expect(indexOf(at('a.json', 0, 100), at('b.json', 135, 5)).firstOverlap(30)).toBe('b.json');
+    expect(indexOf(at('b.json', 136, 5), at('a.json', 0, 100)).firstOverlap(30)).toBeUndefined();
+    expect(indexOf(at('c.json', 500, 5), at('b.json', 0, 5), at('a.json', 0, 100)).firstOverlap(30)).toMatch(/^[ab]\.json$/);
+    expect(indexOf().firstOverlap(30)).toBeUndefined();
+  });
+
   it('keeps the first occurrence of a name (spec 2.1)', () => {
     const index = new EntryIndex();
     expect(index.add(entry('a.json', 1))).toBe(true);

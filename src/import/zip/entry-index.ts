@@ -106,6 +106,31 @@ export class EntryIndex {
     for (let i = 0; i < this.count; i++) yield this.nameAt(i);
   }
 
+  /**
+   * The name of an entry whose local header starts inside another entry's local header or data, or undefined.
+   * Each entry spans at least `localHeaderBytes` + its name + its compressed data. Entries that share or overlap
+   * data multiply the work of reading an archive (an "overlapping" ZIP bomb) while each one keeps to the limits.
+   * Writers put entries in offset order, so the usual check is one pass; otherwise the offsets are sorted first.
+   */
+  firstOverlap(localHeaderBytes: number): string | undefined {
+    const n = this.count;
+    let inOrder = true;
+    for (let i = 1; i < n && inOrder; i++) inOrder = this.offsets[i] > this.offsets[i - 1];
+    let order: Int32Array | undefined;
+    if (!inOrder) {
+      order = new Int32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.sort((a, b) => this.offsets[a] - this.offsets[b]);
+    }
+    for (let k = 1; k < n; k++) {
+      const prev = order ? order[k - 1] : k - 1;
+      const cur = order ? order[k] : k;
+      const end = this.offsets[prev] + localHeaderBytes + this.nameLengths[prev] + this.compressedSizes[prev];
+      if (this.offsets[cur] < end) return this.nameAt(cur);
+    }
+    return undefined;
+  }
+
   private lookup(name: string, hash: number): number {
     const mask = this.slots.length - 1;
     for (let s = hash & mask; ; s = (s + 1) & mask) {

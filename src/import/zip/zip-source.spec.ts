@@ -275,6 +275,17 @@ describe('ZipSource: bad archives (spec P5)', () => {
     }
   });
 
+  it('entries whose data overlap (one local header read as several entries: an overlapping ZIP bomb) ⇒ 09F naming the entry', async () => {
+    const bytes = buildRawZip([...goodEntries(), { name: 'copy.json', data: '{}' }]);
+    // point the central-directory record of copy.json at the first entry's local header
+    const name = Buffer.from('copy.json');
+    const record = bytes.indexOf(name, bytes.indexOf(name) + 1) - 46;
+    bytes.writeUInt32LE(0, record + 42);
+    const err = await errorOf(ZipSource.open(tmpFile(bytes), LIMITS));
+    expect(err.errorCode).toBe('ATLAS-400-00-09F');
+    expect(err.message).toBe("copy.json: invalid zip entry. Reason: its data overlaps another entry's");
+  });
+
   it('the export order keeps duplicates and guids without an entry; indexOf finds the first position of either', async () => {
     const order = [GUID_A, 'no-such-entity', GUID_B, GUID_A, 'no-such-entity', 'atlas-typesdef'];
     const entries = goodEntries().map((e) => (e.name === 'atlas-export-order.json' ? { ...e, data: JSON.stringify(order) } : e));

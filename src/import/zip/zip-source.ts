@@ -251,6 +251,11 @@ export class ZipSource {
       if (err instanceof AtlasError) throw err;
       throw invalidEntry(ARCHIVE_NAME, openFailureReason(err));
     }
+    const overlap = index.firstOverlap(LOCAL_HEADER_BYTES);
+    if (overlap !== undefined) {
+      zip.close();
+      throw invalidEntry(overlap, "its data overlaps another entry's");
+    }
     const direct: { typesDef?: EntryInfo; entities?: EntryInfo } = {};
     let next = 0;
     if (firstTwo[0]?.name === TYPESDEF_ENTRY) direct.typesDef = firstTwo[next++];
