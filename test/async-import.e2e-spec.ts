@@ -238,6 +238,28 @@ describe('async import in Repo(hive)', () => {
     expect((await t.as(ADMIN).get(`${BASE}/status`)).body.totalCount).toBe(0);
     expect(spooledFiles(t)).toEqual([]);
   });
+
+  // spec 5.12 (same parts as /import), P5 and P3: what /import refuses before writing anything is refused at
+  // submit time too, with the same error, and no job is registered
+  it('refused like /import: an entry that is not JSON ⇒ 400 09F naming it (P5); transforms that do not parse ⇒ 400 028 naming them (P3)', async () => {
+    const badJson = await submit(t, path.resolve(__dirname, 'fixtures/bad/bad-json.zip'));
+    expect(badJson.status, JSON.stringify(badJson.body)).toBe(400);
+    expect(badJson.body.errorCode).toBe('ATLAS-400-00-09F');
+    expect(badJson.body.errorMessage).toContain('0a1b2c3d-0000-4000-8000-00000000000b.json');
+
+    const legacy = await submit(t, 'stocks.zip', { options: { transforms: JSON.stringify({ hive_db: { qualifiedName: ['frobnicate:x'] } }) } });
+    expect(legacy.status, JSON.stringify(legacy.body)).toBe(400);
+    expect(legacy.body.errorCode).toBe('ATLAS-400-00-028');
+    expect(legacy.body.errorMessage).toContain('frobnicate:x');
+
+    const transformers = await submit(t, 'stocks.zip', { options: { transformers: '[{"action": ' } });
+    expect(transformers.status, JSON.stringify(transformers.body)).toBe(400);
+    expect(transformers.body.errorCode).toBe('ATLAS-400-00-028');
+
+    expect((await t.as(ADMIN).get(`${BASE}/status`)).body.totalCount).toBe(0);
+    expect(spooledFiles(t)).toEqual([]);
+    expect(await userEntityCount(t)).toBe(0);
+  });
 });
 
 describe('async import in Repo(base)', () => {

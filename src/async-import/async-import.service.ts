@@ -6,9 +6,11 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { AtlasError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
+import { checkBeforeImport } from '../import/import-checks';
 import { parseImportRequest } from '../import/import-request';
 import { ZipSource } from '../import/zip/zip-source';
 import type { Caller } from '../metadata/model';
+import { TypeRegistry } from '../metadata/typesystem/type-registry';
 import { AsyncImportJob, toAtlasAsyncImportRequest, toStatusEntry } from './async-import-job';
 import { AsyncImportStore } from './async-import-store';
 import { AsyncImportWorker } from './async-import.worker';
@@ -28,6 +30,7 @@ export class AsyncImportService {
     private readonly config: AppConfig,
     private readonly store: AsyncImportStore,
     private readonly worker: AsyncImportWorker,
+    private readonly registry: TypeRegistry,
   ) {}
 
   /** Where archives wait for their job: TEMP_DIR/async-imports (shared by the processes of one deployment). */
@@ -38,11 +41,12 @@ export class AsyncImportService {
   async submit(s: AsyncImportSubmission): Promise<Record<string, unknown>> {
     const receivedTime = Date.now();
     const options = parseImportRequest(s.requestText);
-    // spec P5 over Atlas's 200 default: a bad or empty archive is refused at once, like /import
+    // spec P5 / P3 over Atlas's 200 default: a bad or empty archive, or transforms that do not parse, are refused
+    // at once, like /import, and no job is registered
     const source = await ZipSource.open(s.uploadPath, this.config.archive, options.format);
     let totalEntitiesCount: number;
     try {
-      if (await source.isEmpty()) throw new AtlasError(ErrorCode.IMPORT_ATTEMPTING_EMPTY_ZIP);
+      await checkBeforeImport(source, options, await this.registry.lookup());
       totalEntitiesCount = options.format === 'standard' ? (await source.exportOrder()).length : options.size;
     } finally {
       await source.close();

@@ -7,11 +7,12 @@ import * as path from 'node:path';
 import { ReplicationService } from '../atlas-server/replication.service';
 import { AtlasError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasImportResult, Caller } from '../metadata/model';
+import type { AtlasEntityWithExtInfo, AtlasImportResult, Caller } from '../metadata/model';
 import { MetadataStore, PreparedUnits, WriteContext, WriteUnit } from '../metadata/store/metadata-store';
 import { TypeRegistry } from '../metadata/typesystem/type-registry';
 import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
-import { applyTransformsToUnit, parseImportTransforms } from '../transforms';
+import { applyTransformsToUnit } from '../transforms';
+import { checkBeforeImport } from './import-checks';
 import { ImportMetrics } from './import-metrics';
 import { ImportOptions, startIndex } from './import-request';
 import { ZipSource } from './zip/zip-source';
@@ -84,15 +85,11 @@ export class ImportService {
     const source = await ZipSource.open(req.zipPath, this.config.archive, options.format);
     const resume: ResumePoint = {};
     try {
-      // spec P5: a bad archive is rejected before anything is written
-      await source.validate();
-      if (await source.isEmpty()) throw new AtlasError(ErrorCode.IMPORT_ATTEMPTING_EMPTY_ZIP);
-      const exportResult: AtlasExportResult = (await source.exportInfo()) ?? { changeMarker: 0 };
-      const metrics = new ImportMetrics();
-
-      // transforms first: a spec that does not parse fails the request before types or entities change (spec P3)
+      // spec P5, P3: a bad archive or a transform spec that does not parse fails the request before types or
+      // entities change
       let types = await this.registry.lookup();
-      const plan = parseImportTransforms({ transforms: options.transforms, transformers: options.transformers }, exportResult.request, types);
+      const { exportResult, transformPlan: plan } = await checkBeforeImport(source, options, types);
+      const metrics = new ImportMetrics();
 
       if (options.updateTypeDefinition) {
         const typesDef = await source.typesDef();
