@@ -1,7 +1,14 @@
 // Export/import audits (spec 9, issue 6) on real PostgreSQL: failed imports are audited with their status and
-// resume position (P9); GET /admin/expimp/audit filters, paging, order and access.
+// resume position (P9); a large import keeps its processedEntities in the summary while they fit (5.9, 9.1);
+// GET /admin/expimp/audit filters, paging, order and access.
+import archiver from 'archiver';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_SUMMARY_MAX_CHARS } from '../src/atlas-server/replication.service';
+import { PROCESSED_INLINE_MAX } from '../src/import/import.service';
 import { ExportImportAuditService } from '../src/audit/export-import-audit.service';
 import { editedFixture, hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
 import { ADMIN, NON_ADMIN, startTestApp, type TestApp } from './helpers/test-app';
@@ -95,6 +102,67 @@ describe('audits of failed imports', () => {
     expect(await auditRows(t)).toEqual([]);
     expect((await t.as(ADMIN).get(AUDIT)).body).toEqual([]);
   });
+});
+
+/**
+ * A standard archive of `units` top-level `audit_item` entities with `referred` referred entities each: few
+ * attributes, so that tens of thousands of entities import in seconds.
+ */
+async function wideArchive(units: number, referred: number): Promise<string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-t-audit-')), 'wide.zip');
+  const zip = archiver('zip');
+  const done = new Promise<void>((resolve, reject) => {
+    const out = fs.createWriteStream(file);
+    out.on('close', () => resolve());
+    zip.on('error', reject);
+    zip.pipe(out);
+  });
+  const entity = (guid: string) => ({ typeName: 'audit_item', guid, status: 'ACTIVE', attributes: { qualifiedName: `item-${guid}` } });
+  const order: string[] = [];
+  for (let u = 0; u < units; u++) {
+    const main = randomUUID();
+    order.push(main);
+    const referredEntities: Record<string, unknown> = {};
+    for (let i = 0; i < referred; i++) {
+      const guid = randomUUID();
+      referredEntities[guid] = entity(guid);
+    }
+    zip.append(JSON.stringify({ entity: entity(main), referredEntities }), { name: `${main}.json` });
+  }
+  zip.append(JSON.stringify(order), { name: 'atlas-export-order.json' });
+  zip.append(JSON.stringify({ entityDefs: [{ category: 'ENTITY', name: 'audit_item', superTypes: ['Referenceable'], attributeDefs: [] }] }), { name: 'atlas-typesdef.json' });
+  zip.append(JSON.stringify({ request: { itemsToExport: [{ typeName: 'audit_item', guid: order[0] }], options: {} }, operationStatus: 'SUCCESS', changeMarker: 0 }), { name: 'atlas-export-info.json' });
+  await zip.finalize();
+  await done;
+  return file;
+}
+
+// spec 5.9 step 2: the IMPORT audit's resultSummary is the import result with its processedEntities; spec 9.1: they
+// are emptied only when the text would exceed the audit store's size limit (AUDIT_SUMMARY_MAX_CHARS), not because
+// the import is past PROCESSED_INLINE_MAX and streams them into its response
+describe('the IMPORT audit of a large import', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ IMPORT_BATCH_ENTITIES: '100000' });
+  });
+  afterAll(async () => t?.close());
+
+  it('21,000 processed entities (~0.8 MB of guids) stay in resultSummary; the response still has them all', async () => {
+    const file = await wideArchive(21, 999);
+    const res = await importZip(t, file, { options: { replicatedFrom: 'cl1' } });
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    expect(res.body.processedEntities).toHaveLength(21_000);
+    expect(res.body.processedEntities.length).toBeGreaterThan(PROCESSED_INLINE_MAX);
+
+    const audit = await t.as(ADMIN).get(`${AUDIT}?operation=IMPORT`);
+    expect(audit.body).toHaveLength(1);
+    const text: string = audit.body[0].resultSummary;
+    expect(text.length).toBeLessThanOrEqual(AUDIT_SUMMARY_MAX_CHARS);
+    const summary = JSON.parse(text);
+    expect(summary.processedEntities).toHaveLength(21_000);
+    expect([...summary.processedEntities].sort()).toEqual([...res.body.processedEntities].sort());
+    expect(summary).toMatchObject({ operationStatus: 'SUCCESS', metrics: { 'entity:audit_item:created': 21_000 } });
+  }, 60_000);
 });
 
 describe('GET /admin/expimp/audit (spec 9.2)', () => {

@@ -30,6 +30,11 @@ export interface CompletedImport {
   /** spec 9.1: IMPORT audits the entity phase */
   entityPhaseStart: number;
   entityPhaseEnd?: number;
+  /**
+   * the processedEntities of a large import, which `result` does not hold (they are streamed into the response):
+   * the audit reads them page by page, only as far as its summary can take them (spec 9.1)
+   */
+  processedPages?: () => AsyncIterable<string[]>;
 }
 
 export interface FailedImport {
@@ -91,7 +96,7 @@ export class ReplicationService {
       targetServerName: this.servers.currentClusterName,
       startTime: run.entityPhaseStart,
       endTime: end,
-      resultSummary: importSummary(run.result),
+      resultSummary: await importSummary(run.result, run.processedPages?.()),
       operationStatus: run.result.operationStatus,
       resumePosition: run.result.lastCommittedPosition,
       resumeGuid: run.result.lastCommittedGuid,
@@ -241,10 +246,29 @@ function isTrue(v: unknown): boolean {
   return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
 }
 
-/** spec 9.1: the import result as JSON; processedEntities are emptied when the text would be too large. */
-export function importSummary(result: AtlasImportResult): string {
-  const text = JSON.stringify(result);
-  return text.length <= AUDIT_SUMMARY_MAX_CHARS ? text : JSON.stringify({ ...result, processedEntities: [] });
+/**
+ * spec 5.9 step 2, 9.1: the import result as JSON; processedEntities are emptied only when the text would be too
+ * large. `pages`, a large import's processedEntities that `result` does not hold, are read while the text still
+ * fits and no further, so a summary never holds more guids than the size limit takes.
+ */
+export async function importSummary(result: AtlasImportResult, pages?: AsyncIterable<string[]>): Promise<string> {
+  const emptied = () => JSON.stringify({ ...result, processedEntities: [] });
+  if (!pages) {
+    const text = JSON.stringify(result);
+    return text.length <= AUDIT_SUMMARY_MAX_CHARS ? text : emptied();
+  }
+  const withoutProcessed = emptied();
+  const processed: string[] = [];
+  // the length of the text with the guids so far: each one quoted, a comma between two
+  let length = withoutProcessed.length;
+  for await (const page of pages) {
+    for (const guid of page) {
+      length += JSON.stringify(guid).length + (processed.length > 0 ? 1 : 0);
+      if (length > AUDIT_SUMMARY_MAX_CHARS) return withoutProcessed;
+      processed.push(guid);
+    }
+  }
+  return JSON.stringify({ ...result, processedEntities: processed });
 }
 
 function errorBody(error: unknown): { errorCode: string; errorMessage: string } {

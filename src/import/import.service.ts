@@ -199,7 +199,9 @@ export class ImportService {
       const inline = metrics.processedCount <= PROCESSED_INLINE_MAX;
       if (inline) for await (const page of processedPages()) result.processedEntities.push(...page);
       // issue 6: AtlasServer, IMPORT audit, replicatedFrom stamping, table-replication clean-up (spec 5.9, 5.10)
-      await this.replication.afterImport({ result, options, exportOrder: order, caller: req.caller, entityPhaseStart });
+      await this.replication.afterImport({
+        result, options, exportOrder: order, caller: req.caller, entityPhaseStart, processedPages: inline ? undefined : processedPages,
+      });
       result.metrics.duration = Date.now() - started;
       return inline ? { result } : { result, processedPages: processedPages() };
     } catch (err) {
