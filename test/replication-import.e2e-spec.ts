@@ -277,3 +277,23 @@ describe('replication on import (Repo(hive))', () => {
     expect(servers.map((s) => s.fullname)).toEqual(['default']);
   });
 });
+
+// spec 3.11 step 1, 7.3: the current cluster's AtlasServer has name = fullName = current cluster name, verbatim. It
+// is not a server reference: a '$' in CLUSTER_NAME does not split it the way replicatedFrom SFO$cl1 is (case 49).
+describe('the current cluster server when CLUSTER_NAME holds a $', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ MODELS_DIR: hiveModelsDir(), CLUSTER_NAME: 'SFO$prod' });
+  });
+  afterAll(async () => t?.close());
+
+  it('CLUSTER_NAME SFO$prod ⇒ AtlasServer name = displayName = fullName = SFO$prod, the audit target too', async () => {
+    const res = await importZip(t, 'stocks.zip', { options: { replicatedFrom: 'cl1' } });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    const current = await server(t, 'SFO$prod');
+    expect(current.status, JSON.stringify(current.body)).toBe(200);
+    expect(current.body).toMatchObject({ name: 'SFO$prod', fullName: 'SFO$prod', displayName: 'SFO$prod' });
+    const [imp] = await audits(t, 'IMPORT');
+    expect(imp).toMatchObject({ source_server_name: 'cl1', target_server_name: 'SFO$prod' });
+  });
+});

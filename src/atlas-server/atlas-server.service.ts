@@ -35,15 +35,15 @@ export class AtlasServerService {
   }
 
   /**
-   * The ACTIVE AtlasServer with this fullName, created when missing with name = displayName = server name and
-   * fullName verbatim (spec 7.2).
+   * The ACTIVE AtlasServer with this fullName, created when missing with `identity`: for a server reference
+   * name = displayName = server name and fullName verbatim (spec 7.2).
    */
-  async getOrCreate(reference: string, user: string): Promise<AtlasServer> {
+  async getOrCreate(reference: string, user: string, identity = serverIdentity(reference)): Promise<AtlasServer> {
     const found = await this.servers.findServer(reference);
     if (found?.status === 'ACTIVE') return toAtlasServer(found);
     const types = await this.registry.lookup();
     const written = await this.store.writeUnits(
-      [{ entity: { typeName: ATLAS_SERVER_TYPE, attributes: { ...serverIdentity(reference) } } }],
+      [{ entity: { typeName: ATLAS_SERVER_TYPE, attributes: { ...identity } } }],
       { mode: 'api', user, now: Date.now(), types, skipUnchanged: true, defaultPropagate: false },
     );
     const unit = written.units[0];
@@ -53,9 +53,13 @@ export class AtlasServerService {
     return toAtlasServer(created);
   }
 
-  /** spec 7.3: the current cluster's server (name = fullName = cluster name) exists after every export / import. */
+  /**
+   * spec 7.3, 3.11 step 1: the current cluster's server exists after every export / import, with name =
+   * displayName = fullName = the cluster name verbatim; it is not a reference, so a '$' in it does not split it.
+   */
   async ensureCurrentServer(user: string): Promise<AtlasServer> {
-    return this.getOrCreate(this.currentClusterName, user);
+    const name = this.currentClusterName;
+    return this.getOrCreate(name, user, { name, displayName: name, fullName: name });
   }
 
   /**
