@@ -466,11 +466,11 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       expect(await countRows(`SELECT count(*) AS n FROM entity`)).toBe(before);
     });
 
-    it('unique-attribute lookups: 400 ATLAS-400-00-033 without attr: or with a non-unique attribute', async () => {
+    it('unique-attribute lookups: 400 ATLAS-400-00-013 without attr: or with a non-unique attribute', async () => {
       const none = await t.as(ADMIN).get(`${V2}/entity/uniqueAttribute/type/hive_table`).expect(400);
-      expect(none.body).toEqual({ errorCode: 'ATLAS-400-00-033', errorMessage: 'Type hive_table with unique attribute  does not exist' });
+      expect(none.body).toEqual({ errorCode: 'ATLAS-400-00-013', errorMessage: 'Type hive_table with unique attribute  does not exist' });
       const notUnique = await t.as(ADMIN).get(`${V2}/entity/uniqueAttribute/type/hive_table`).query({ 'attr:name': 'orders' }).expect(400);
-      expect(notUnique.body).toEqual({ errorCode: 'ATLAS-400-00-033', errorMessage: 'Type hive_table with unique attribute name does not exist' });
+      expect(notUnique.body).toEqual({ errorCode: 'ATLAS-400-00-013', errorMessage: 'Type hive_table with unique attribute name does not exist' });
       const put = await t.as(ADMIN).put(`${V2}/entity/uniqueAttribute/type/hive_db`).query({ 'attr:qualifiedName': qn('nope') }).send({ entity: { typeName: 'hive_db', attributes: { description: 'x' } } }).expect(404);
       expect(put.body).toEqual({ errorCode: 'ATLAS-404-00-009', errorMessage: `Instance hive_db with unique attribute {qualifiedName=${qn('nope')}} does not exist` });
     });

@@ -107,7 +107,7 @@ describe('type definitions over /api/atlas/v2/types', () => {
     const badAttr = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ entityDefs: [{ name: 'shop_x', attributeDefs: [{ name: 'a', typeName: 'array<no_such_struct>' }] }] }).expect(404);
     expect(badAttr.body.errorCode).toBe('ATLAS-404-00-001');
     const syntax = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ entityDefs: [{ name: 'shop_x', attributeDefs: [{ name: 'a', typeName: 'array<string' }] }] }).expect(400);
-    expect(syntax.body.errorCode).toBe('ATLAS-400-00-003');
+    expect(syntax.body.errorCode).toBe('ATLAS-400-00-011');
     const notList = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ entityDefs: { name: 'x' } }).expect(400);
     expect(notList.body.errorCode).toBe('ATLAS-400-00-01A');
     expect(Number((await t.db.query(`SELECT count(*) AS n FROM type_def`))[0].n)).toBe(before);

@@ -28,7 +28,7 @@ describe('attr:NAME=VALUE query parameters', () => {
     expect(queryList(undefined)).toEqual([]);
   });
 
-  it('accepts own and inherited unique attributes, refuses others with ATLAS-400-00-033', () => {
+  it('accepts own and inherited unique attributes, refuses others with ATLAS-400-00-013', () => {
     const thing = types.entityType('thing')!;
     expect(() => checkUniqueAttributes(thing, { qualifiedName: 'q', code: 'c' })).not.toThrow();
     const err = (attrs: Record<string, string>) => {
@@ -39,8 +39,8 @@ describe('attr:NAME=VALUE query parameters', () => {
       }
       return undefined;
     };
-    expect(err({})).toEqual({ errorCode: 'ATLAS-400-00-033', errorMessage: 'Type thing with unique attribute  does not exist' });
-    expect(err({ name: 'n' })).toEqual({ errorCode: 'ATLAS-400-00-033', errorMessage: 'Type thing with unique attribute name does not exist' });
+    expect(err({})).toEqual({ errorCode: 'ATLAS-400-00-013', errorMessage: 'Type thing with unique attribute  does not exist' });
+    expect(err({ name: 'n' })).toEqual({ errorCode: 'ATLAS-400-00-013', errorMessage: 'Type thing with unique attribute name does not exist' });
     expect(err({ nope: 'n' })?.errorMessage).toBe('Type thing with unique attribute nope does not exist');
   });
 });

@@ -30,7 +30,7 @@ export function queryList(value: unknown): string[] {
 
 /**
  * Atlas's EntityREST.validateUniqueAttribute: at least one attribute, each a unique attribute of the type
- * (own or inherited), else 400 ATLAS-400-00-033.
+ * (own or inherited), else 400 ATLAS-400-00-013.
  */
 export function checkUniqueAttributes(type: ResolvedEntityType, attrs: Record<string, unknown>): void {
   const names = Object.keys(attrs);

@@ -35,7 +35,7 @@ export function parseTypeName(typeName: string): TypeRef | null {
   return ref;
 }
 
-/** parseTypeName that throws ATLAS-400-00-003 on broken syntax. */
+/** parseTypeName that throws ATLAS-400-00-011 on broken syntax. */
 export function parseTypeNameOrThrow(typeName: string): TypeRef {
   const ref = typeof typeName === 'string' ? parseTypeName(typeName) : null;
   if (!ref) throw new AtlasError(ErrorCode.INVALID_TYPE_DEFINITION, [typeName]);

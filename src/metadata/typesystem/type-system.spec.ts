@@ -158,7 +158,7 @@ describe('lenient build vs strict validate', () => {
     expect(() => TypeSystem.validate({ entityDefs: [{ name: 'A', attributeDefs: [{ name: 'x', typeName: 'map<string,Nope>' }] }] }))
       .toThrow('Given typename Nope was invalid');
     expect(() => TypeSystem.validate({ entityDefs: [{ name: 'A', attributeDefs: [{ name: 'x', typeName: 'array<int' }] }] }))
-      .toThrow(expect.objectContaining({ errorCode: 'ATLAS-400-00-003' }));
+      .toThrow(expect.objectContaining({ errorCode: 'ATLAS-400-00-011' }));
     expect(() => TypeSystem.validate({ entityDefs: [{ name: 'A', attributeDefs: [] }, { name: 'A', attributeDefs: [] }] }))
       .toThrow(expect.objectContaining({ errorCode: 'ATLAS-409-00-001' }));
   });

@@ -61,7 +61,7 @@ export class TypeSystem implements TypeLookup {
 
   /**
    * Strict resolution of a complete, self-contained set of defs: unknown super-type / attribute type / relationship
-   * end ⇒ ATLAS-404-00-001; broken attribute type syntax, inheritance cycles ⇒ ATLAS-400-00-003; duplicate
+   * end ⇒ ATLAS-404-00-001; broken attribute type syntax, inheritance cycles ⇒ ATLAS-400-00-011; duplicate
    * names ⇒ ATLAS-409-00-001. Returns the built system for callers that want it.
    */
   static validate(defs: AtlasTypesDef, version = 0): TypeSystem {

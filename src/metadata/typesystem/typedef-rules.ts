@@ -42,7 +42,7 @@ export type TypesDefMode = 'create' | 'update' | 'createOrUpdate';
  *  - a super-type, attribute type, classification entity type or relationship end type that is neither registered
  *    nor in the batch ⇒ 404 ATLAS-404-00-001 naming it;
  *  - broken attribute type syntax, missing names, wrong-category super-types / ends, inheritance cycles
- *    ⇒ 400 ATLAS-400-00-003.
+ *    ⇒ 400 ATLAS-400-00-011.
  */
 export function validateTypesDef(incoming: AtlasTypesDef, existing: TypeLookup, mode: TypesDefMode): void {
   const batch = new Map<string, DefCategory>();
