@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AtlasTypesDef } from '../src/metadata/model';
+import type { AtlasEntityDef, AtlasTypesDef } from '../src/metadata/model';
 import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 
 // Atlas's rules for type definitions that the typedef and entity APIs keep (spec 10.6, "standard Atlas v2 shapes"):
 // - error codes as Apache Atlas's AtlasErrorCode.java has them: ATTRIBUTE_UNIQUE_INVALID is 400 ATLAS-400-00-013
 //   "Type {0} with unique attribute {1} does not exist", INVALID_TYPE_DEFINITION is 400 ATLAS-400-00-011 (in Atlas
 //   ATLAS-400-00-033 is RELATIONSHIPDEF_COMPOSITION_MULTIPLE_PARENTS and ATLAS-400-00-003 INCOMPATIBLE_SUPERTYPE).
+// - PUT /types/typedefs replaces existing defs, but as Atlas's AtlasStructDefStoreV2.updateVertexPreUpdate does it
+//   refuses, before anything is written, an attribute removed (400 ATLAS-400-00-00D ATTRIBUTE_DELETION_NOT_SUPPORTED),
+//   a new attribute that is not optional (400 ATLAS-400-00-00C CANNOT_ADD_MANDATORY_ATTRIBUTE) and a changed attribute
+//   type (Atlas: BAD_REQUEST 400 ATLAS-400-00-029 "Data type update for attribute is not supported"). Entities keep
+//   values for every attribute they had (spec 5.6: attributes are never removed).
 
 const V2 = '/api/atlas/v2';
 
@@ -52,6 +57,52 @@ describe('type definition rules as Atlas has them', () => {
     it('an invalid type definition (cyclic super-types): 400 ATLAS-400-00-011', async () => {
       const res = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ entityDefs: [{ name: 'tr_cycle', superTypes: ['tr_cycle'], attributeDefs: [] }] }).expect(400);
       expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-011', errorMessage: 'Invalid type definition tr_cycle: cyclic super-types' });
+    });
+  });
+
+  describe('PUT /types/typedefs', () => {
+    const orderDef = async (): Promise<AtlasEntityDef> => (await t.as(ADMIN).get(`${V2}/types/entitydef/name/tr_order`).expect(200)).body as AtlasEntityDef;
+    const typeDefRow = async () => (await t.db.query(`SELECT def, version, update_time FROM type_def WHERE name = 'tr_order'`))[0] as unknown;
+
+    it('refuses to remove an attribute (400 ATLAS-400-00-00D); the def and the stored value stay', async () => {
+      const current = await orderDef();
+      const before = await typeDefRow();
+      const res = await t.as(ADMIN).put(`${V2}/types/typedefs`).send({ entityDefs: [{ ...current, attributeDefs: current.attributeDefs.filter((a) => a.name !== 'channel') }] }).expect(400);
+      expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-00D', errorMessage: 'tr_order.channel : attribute delete not supported' });
+      expect(await typeDefRow()).toEqual(before);
+      expect((await orderDef()).attributeDefs.map((a) => a.name)).toEqual(['channel', 'region']);
+      const order = await t.as(ADMIN).get(`${V2}/entity/guid/${orderGuid}`).expect(200);
+      expect(order.body.entity.attributes.channel).toBe('web');
+    });
+
+    it('refuses a new mandatory attribute (400 ATLAS-400-00-00C), also when another def of the request is fine', async () => {
+      const current = await orderDef();
+      const before = await typeDefRow();
+      const res = await t.as(ADMIN).put(`${V2}/types/typedefs`).send({
+        entityDefs: [{ ...current, attributeDefs: [...current.attributeDefs, { name: 'priority', typeName: 'int', isOptional: false, cardinality: 'SINGLE' }] }],
+        businessMetadataDefs: [{ ...ruleDefs().businessMetadataDefs![0], description: 'changed' }],
+      }).expect(400);
+      expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-00C', errorMessage: 'tr_order.priority : can not add mandatory attribute' });
+      expect(await typeDefRow()).toEqual(before);
+      expect((await t.as(ADMIN).get(`${V2}/types/businessmetadatadef/name/tr_bm`).expect(200)).body.description).toBeUndefined();
+    });
+
+    it('refuses a changed attribute type (400 ATLAS-400-00-029, Atlas\'s text)', async () => {
+      const current = await orderDef();
+      const res = await t.as(ADMIN).put(`${V2}/types/typedefs`).send({
+        entityDefs: [{ ...current, attributeDefs: current.attributeDefs.map((a) => (a.name === 'region' ? { ...a, typeName: 'array<string>' } : a)) }],
+      }).expect(400);
+      expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-029', errorMessage: 'Data type update for attribute is not supported' });
+      expect((await orderDef()).attributeDefs.find((a) => a.name === 'region')!.typeName).toBe('string');
+    });
+
+    it('accepts what Atlas accepts: the def as read, plus an optional attribute', async () => {
+      const current = await orderDef();
+      await t.as(ADMIN).put(`${V2}/types/typedefs`).send({ entityDefs: [current] }).expect(200);
+      await t.as(ADMIN).put(`${V2}/types/typedefs`).send({
+        entityDefs: [{ ...current, attributeDefs: [...current.attributeDefs, { name: 'priority', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
+      }).expect(200);
+      expect((await orderDef()).attributeDefs.map((a) => a.name)).toEqual(['channel', 'region', 'priority']);
     });
   });
 });

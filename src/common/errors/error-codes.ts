@@ -32,6 +32,8 @@ export const ErrorCode = {
   ATTRIBUTE_UNIQUE_INVALID: def(400, 'ATLAS-400-00-013', 'Type {0} with unique attribute {1} does not exist'),
   TYPE_MATCH_FAILED: def(400, 'ATLAS-400-00-001', 'Given instance {0} is invalid for the type {1}'),
   INVALID_TYPE_DEFINITION: def(400, 'ATLAS-400-00-011', 'Invalid type definition {0}'),
+  CANNOT_ADD_MANDATORY_ATTRIBUTE: def(400, 'ATLAS-400-00-00C', '{0}.{1} : can not add mandatory attribute'),
+  ATTRIBUTE_DELETION_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00D', '{0}.{1} : attribute delete not supported'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),
   INVALID_ENTITY_FOR_CLASSIFICATION: def(400, 'ATLAS-400-00-055', "Entity (guid='{0}',typename='{1}') cannot be classified by Classification '{2}', because '{1}' is not in the ClassificationDef's restrictions."),
   INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE: def(400, 'ATLAS-400-00-0A3', 'Unique attribute {0} with value {1} already exists for type {2}'),

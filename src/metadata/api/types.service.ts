@@ -5,7 +5,7 @@ import { AtlasError, ErrorCode } from '../../common/errors';
 import { TYPES_DEF_LISTS, type AnyTypeDef, type AtlasTypesDef, type Caller } from '../model';
 import { MetadataStore } from '../store/metadata-store';
 import { TypeRegistry } from '../typesystem/type-registry';
-import { defsWithCategory, stripForCreate, validateTypesDef } from '../typesystem/typedef-rules';
+import { checkTypeDefUpdate, defsWithCategory, stripForCreate, validateTypesDef } from '../typesystem/typedef-rules';
 import { referencesToDeletedTypes } from './typedef-references';
 import { pickDefs, TYPEDEF_KINDS, withSubTypes } from './typedef-view';
 
@@ -41,12 +41,17 @@ export class TypesService {
     return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
   }
 
-  /** Atlas's updateAtlasTypeDefs: every def must exist (404 ATLAS-404-00-001) and is replaced as given. */
+  /**
+   * Atlas's updateAtlasTypeDefs: every def must exist (404 ATLAS-404-00-001) and is replaced as given, but an
+   * attribute can be neither removed, nor added as mandatory, nor given another type (checkTypeDefUpdate); every def
+   * is checked before any is written.
+   */
   async update(incoming: AtlasTypesDef, caller: Caller): Promise<Required<AtlasTypesDef>> {
     const types = await this.registry.lookup();
     validateTypesDef(incoming, types, 'update');
     const defs = [...defsWithCategory(incoming)].map(([category, def]) => {
       const current = types.def(def.name)!;
+      if (category !== 'ENUM') checkTypeDefUpdate(current, def);
       // the creation stamp stays the stored one whatever the client sends
       return { ...stripForCreate(def, category), createdBy: current.createdBy, createTime: current.createTime } as AnyTypeDef;
     });

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import StreamZip from 'node-stream-zip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AtlasError } from '../../common/errors';
-import { emptyTypesDef, type AnyTypeDef, type AtlasEnumDef, type AtlasTypesDef } from '../model';
+import { emptyTypesDef, type AnyTypeDef, type AtlasAttributeDef, type AtlasEnumDef, type AtlasStructDef, type AtlasTypesDef } from '../model';
 import { applyModelEntries, readModelDir, shippedModelsDir } from './model-files';
 import { TypeSystem } from './type-system';
 import { ATLAS_MODELS, ATLAS_ZIPS } from '../../../test/helpers/shared-dir';
 import {
-  applyModelPatch, collectTypeClosure, defsWithCategory, mergeModelFile, planTypeDefImport, validateTypesDef,
+  applyModelPatch, checkTypeDefUpdate, collectTypeClosure, defsWithCategory, mergeModelFile, planTypeDefImport, validateTypesDef,
   type TypeDefImportPlan,
 } from './typedef-rules';
 
@@ -241,6 +241,43 @@ describe('validateTypesDef', () => {
       expect(() => validateTypesDef(defs, ts, 'createOrUpdate')).not.toThrow();
       ts = TypeSystem.build(mergeModelFile(ts.allDefs(), defs).defs);
     }
+  });
+});
+
+describe('checkTypeDefUpdate (Atlas AtlasStructDefStoreV2.updateVertexPreUpdate)', () => {
+  const current: AtlasStructDef = {
+    name: 'order',
+    attributeDefs: [
+      { name: 'channel', typeName: 'string', isOptional: true, cardinality: 'SINGLE' },
+      { name: 'tags', typeName: 'map<string,string>', isOptional: false, cardinality: 'SINGLE' },
+    ],
+  };
+  const next = (...attributeDefs: AtlasAttributeDef[]): AtlasStructDef => ({ ...current, attributeDefs });
+  const body = (fn: () => void): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as AtlasError).body();
+    }
+    return 'none';
+  };
+  const [channel, tags] = current.attributeDefs!;
+
+  it('accepts the same attributes, new optional ones and changes other than the type', () => {
+    expect(body(() => checkTypeDefUpdate(current, next(channel, tags)))).toBe('none');
+    expect(body(() => checkTypeDefUpdate(current, next(tags, { ...channel, description: 'sales channel', isOptional: false })))).toBe('none');
+    expect(body(() => checkTypeDefUpdate(current, next(channel, { ...tags, typeName: 'map<string, string>' })))).toBe('none');
+    expect(body(() => checkTypeDefUpdate(current, next(channel, tags, { name: 'region', typeName: 'string', isOptional: true })))).toBe('none');
+    expect(body(() => checkTypeDefUpdate({ name: 'empty' } as AtlasStructDef, { name: 'empty', attributeDefs: [] } as AtlasStructDef))).toBe('none');
+  });
+
+  it('refuses a removed attribute, a new mandatory attribute and a changed attribute type', () => {
+    expect(body(() => checkTypeDefUpdate(current, next(tags)))).toEqual({ errorCode: 'ATLAS-400-00-00D', errorMessage: 'order.channel : attribute delete not supported' });
+    expect(body(() => checkTypeDefUpdate(current, { name: 'order' } as AtlasStructDef))).toEqual({ errorCode: 'ATLAS-400-00-00D', errorMessage: 'order.channel : attribute delete not supported' });
+    expect(body(() => checkTypeDefUpdate(current, next(channel, tags, { name: 'priority', typeName: 'int', isOptional: false })))).toEqual({ errorCode: 'ATLAS-400-00-00C', errorMessage: 'order.priority : can not add mandatory attribute' });
+    // Atlas's AtlasAttributeDef defaults isOptional to false
+    expect(body(() => checkTypeDefUpdate(current, next(channel, tags, { name: 'priority', typeName: 'int' })))).toEqual({ errorCode: 'ATLAS-400-00-00C', errorMessage: 'order.priority : can not add mandatory attribute' });
+    expect(body(() => checkTypeDefUpdate(current, next({ ...channel, typeName: 'array<string>' }, tags)))).toEqual({ errorCode: 'ATLAS-400-00-029', errorMessage: 'Data type update for attribute is not supported' });
   });
 });
 

@@ -152,6 +152,34 @@ function checkNoInheritanceCycle(incoming: AtlasTypesDef, existing: TypeLookup):
   for (const n of supers.keys()) visit(n, new Set());
 }
 
+/**
+ * Atlas's AtlasStructDefStoreV2.updateVertexPreUpdate for an update through the typedef API (struct, classification,
+ * entity, relationship and business-metadata defs alike), checked before anything is written:
+ *  - an attribute of `current` missing from `next` ⇒ 400 ATLAS-400-00-00D (stored values would lose their definition);
+ *  - an attribute new in `next` that is not optional ⇒ 400 ATLAS-400-00-00C (existing entities have no value for it);
+ *  - an attribute whose typeName changes ⇒ 400 ATLAS-400-00-029 "Data type update for attribute is not supported"
+ *    (Atlas throws BAD_REQUEST with that text; stored values are never converted).
+ * The import merge (planTypeDefImport, spec 5.6) has its own rules: it only ever adds attributes.
+ */
+export function checkTypeDefUpdate(current: AnyTypeDef, next: AnyTypeDef): void {
+  const have = new Map<string, AtlasAttributeDef>();
+  for (const a of (current as AtlasStructDef).attributeDefs ?? []) have.set(a.name, a);
+  const incoming = (next as AtlasStructDef).attributeDefs ?? [];
+  const kept = new Set(incoming.map((a) => a.name));
+  for (const name of have.keys()) {
+    if (!kept.has(name)) throw new AtlasError(ErrorCode.ATTRIBUTE_DELETION_NOT_SUPPORTED, [current.name, name]);
+  }
+  for (const a of incoming) {
+    const existing = have.get(a.name);
+    if (!existing) {
+      // Atlas's AtlasAttributeDef defaults isOptional to false
+      if (a.isOptional !== true) throw new AtlasError(ErrorCode.CANNOT_ADD_MANDATORY_ATTRIBUTE, [current.name, a.name]);
+    } else if (normalizeTypeName(existing.typeName) !== normalizeTypeName(a.typeName)) {
+      throw new AtlasError(ErrorCode.BAD_REQUEST, ['Data type update for attribute is not supported']);
+    }
+  }
+}
+
 // ================================================================================================ import plan
 
 export interface TypeDefImportPlan {
