@@ -11,6 +11,9 @@ import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 //   a new attribute that is not optional (400 ATLAS-400-00-00C CANNOT_ADD_MANDATORY_ATTRIBUTE) and a changed attribute
 //   type (Atlas: BAD_REQUEST 400 ATLAS-400-00-029 "Data type update for attribute is not supported"). Entities keep
 //   values for every attribute they had (spec 5.6: attributes are never removed).
+// - DELETE of a business-metadata type whose attributes an entity still carries is refused like the delete of an
+//   entity type with entities: 409 ATLAS-409-00-002 "Given type {0} has references" (Atlas's
+//   AtlasBusinessMetadataDefStoreV2.preDeleteByName -> checkBusinessMetadataRef).
 
 const V2 = '/api/atlas/v2';
 
@@ -103,6 +106,28 @@ describe('type definition rules as Atlas has them', () => {
         entityDefs: [{ ...current, attributeDefs: [...current.attributeDefs, { name: 'priority', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
       }).expect(200);
       expect((await orderDef()).attributeDefs.map((a) => a.name)).toEqual(['channel', 'region', 'priority']);
+    });
+  });
+
+  describe('DELETE of business metadata', () => {
+    it('refuses a business-metadata type that an entity carries (409 ATLAS-409-00-002), by name and by body', async () => {
+      const before = await t.as(ADMIN).get(`${V2}/entity/guid/${orderGuid}`).expect(200);
+      expect(before.body.entity.businessAttributes).toEqual({ tr_bm: { steward: 'alice' } });
+      const byName = await t.as(ADMIN).delete(`${V2}/types/typedef/name/tr_bm`).expect(409);
+      expect(byName.body).toEqual({ errorCode: 'ATLAS-409-00-002', errorMessage: 'Given type tr_bm has references' });
+      const byBody = await t.as(ADMIN).delete(`${V2}/types/typedefs`).send({ businessMetadataDefs: [{ name: 'tr_bm' }] }).expect(409);
+      expect(byBody.body).toEqual({ errorCode: 'ATLAS-409-00-002', errorMessage: 'Given type tr_bm has references' });
+      await t.as(ADMIN).get(`${V2}/types/businessmetadatadef/name/tr_bm`).expect(200);
+      const after = await t.as(ADMIN).get(`${V2}/entity/guid/${orderGuid}`).expect(200);
+      expect(after.body.entity.businessAttributes).toEqual({ tr_bm: { steward: 'alice' } });
+    });
+
+    it('deletes a business-metadata type no entity carries', async () => {
+      await t.as(ADMIN).post(`${V2}/types/typedefs`).send({
+        businessMetadataDefs: [{ name: 'tr_bm_unused', attributeDefs: [{ name: 'owner', typeName: 'string', isOptional: true, cardinality: 'SINGLE', options: { applicableEntityTypes: '["tr_order"]', maxStrLength: '50' } }] }],
+      }).expect(200);
+      await t.as(ADMIN).delete(`${V2}/types/typedef/name/tr_bm_unused`).expect(204);
+      await t.as(ADMIN).get(`${V2}/types/typedef/name/tr_bm_unused`).expect(404);
     });
   });
 });

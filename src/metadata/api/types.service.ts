@@ -69,7 +69,8 @@ export class TypesService {
 
   /**
    * Atlas's deleteAtlasTypeDefs: the defs are named by the body. Unknown ⇒ 404 ATLAS-404-00-001; a type that
-   * another remaining type uses, or that has entities / classifications / relationships ⇒ 409 ATLAS-409-00-002.
+   * another remaining type uses, or that has entities / classifications / relationships, or business metadata whose
+   * attributes an entity carries (Atlas's checkBusinessMetadataRef) ⇒ 409 ATLAS-409-00-002.
    */
   async delete(incoming: AtlasTypesDef): Promise<void> {
     const types = await this.registry.lookup();

@@ -64,6 +64,7 @@ export abstract class MetadataStore {
   /** creates and replaces defs in one transaction, bumping the type-system version */
   abstract saveTypeDefs(create: AnyTypeDef[], update: AnyTypeDef[], user: string): Promise<void>;
   abstract deleteTypeDefs(names: string[]): Promise<void>;
+  /** entities, classifications and relationships of the types, and entities carrying business metadata of them */
   abstract countEntitiesOfTypes(typeNames: string[]): Promise<number>;
 
   // --- entities ----------------------------------------------------------------------------------------------

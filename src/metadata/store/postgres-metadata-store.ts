@@ -161,7 +161,8 @@ export class PostgresMetadataStore extends MetadataStore {
     const [{ n }] = await this.db.query(
       `SELECT (SELECT count(*) FROM entity WHERE type_name = ANY($1::text[]))
             + (SELECT count(*) FROM classification WHERE type_name = ANY($1::text[]))
-            + (SELECT count(*) FROM relationship WHERE type_name = ANY($1::text[])) AS n`,
+            + (SELECT count(*) FROM relationship WHERE type_name = ANY($1::text[]))
+            + (SELECT count(*) FROM entity WHERE business_attributes ?| $1::text[]) AS n`,
       [typeNames],
     );
     return Number(n);
