@@ -1,5 +1,11 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AtlasEntityDef, AtlasTypesDef } from '../src/metadata/model';
+import type { AtlasEntityDef, AtlasRelationshipAttributeDef, AtlasTypesDef } from '../src/metadata/model';
+import { exportZip } from './helpers/export-archive';
+import { importZip, zipPath } from './helpers/fixtures';
 import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 
 // Atlas's rules for type definitions that the typedef and entity APIs keep (spec 10.6, "standard Atlas v2 shapes"):
@@ -14,6 +20,9 @@ import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 // - DELETE of a business-metadata type whose attributes an entity still carries is refused like the delete of an
 //   entity type with entities: 409 ATLAS-409-00-002 "Given type {0} has references" (Atlas's
 //   AtlasBusinessMetadataDefStoreV2.preDeleteByName -> checkBusinessMetadataRef).
+// - entity defs carry Atlas's computed `relationshipAttributeDefs` (AtlasEntityType.getRelationshipAttributeDefs)
+//   wherever they are answered (GET /types/…, POST / PUT answers) and in an export's atlas-typesdef.json, as in every
+//   entity def of zip-direct-1.zip's atlas-typesdef.json (written by Atlas); never stored, ignored on input.
 
 const V2 = '/api/atlas/v2';
 
@@ -128,6 +137,86 @@ describe('type definition rules as Atlas has them', () => {
       }).expect(200);
       await t.as(ADMIN).delete(`${V2}/types/typedef/name/tr_bm_unused`).expect(204);
       await t.as(ADMIN).get(`${V2}/types/typedef/name/tr_bm_unused`).expect(404);
+    });
+  });
+
+  describe('relationshipAttributeDefs', () => {
+    type EntityDefView = AtlasEntityDef & { relationshipAttributeDefs: AtlasRelationshipAttributeDef[] };
+    const key = (d: AtlasRelationshipAttributeDef) => `${d.name}/${d.relationshipTypeName}`;
+    const byKey = (l: AtlasRelationshipAttributeDef[]) => [...l].sort((a, b) => key(a).localeCompare(key(b)));
+    let atlasDataSet: AtlasRelationshipAttributeDef[];
+
+    beforeAll(async () => {
+      const zip = new StreamZip.async({ file: zipPath('zip-direct-1.zip') });
+      try {
+        const typesDef = JSON.parse((await zip.entryData('atlas-typesdef.json')).toString('utf8')) as Required<AtlasTypesDef>;
+        atlasDataSet = typesDef.entityDefs.find((d) => d.name === 'DataSet')!.relationshipAttributeDefs!;
+      } finally {
+        await zip.close();
+      }
+    });
+
+    it('GET /types/entitydef/name/DataSet answers them as Atlas does', async () => {
+      const dataSet = (await t.as(ADMIN).get(`${V2}/types/entitydef/name/DataSet`).expect(200)).body as EntityDefView;
+      // Atlas's registry also had the avro model (DataSet.schema)
+      const expected = atlasDataSet.filter((d) => d.relationshipTypeName !== 'avro_schema_associatedEntities');
+      expect(expected.map((d) => d.name).sort()).toEqual(['inputToProcesses', 'meanings', 'outputFromProcesses']);
+      expect(byKey(dataSet.relationshipAttributeDefs)).toEqual(byKey(expected));
+      expect(dataSet.relationshipAttributeDefs.find((d) => d.name === 'inputToProcesses')).toEqual({
+        name: 'inputToProcesses', typeName: 'array<Process>', isOptional: true, cardinality: 'SET', valuesMinCount: -1, valuesMaxCount: -1,
+        isUnique: false, isIndexable: false, includeInNotification: false, searchWeight: -1, relationshipTypeName: 'dataset_process_inputs', isLegacyAttribute: false,
+      });
+    });
+
+    it('every endpoint answering entity defs has them, inherited ones included; other categories have none', async () => {
+      const names = (l: AtlasRelationshipAttributeDef[]) => l.map(key).sort();
+      const inherited = names(atlasDataSet.filter((d) => d.relationshipTypeName !== 'avro_schema_associatedEntities'));
+      const all = (await t.as(ADMIN).get(`${V2}/types/typedefs`).expect(200)).body as Required<AtlasTypesDef>;
+      expect(all.entityDefs.every((d) => Array.isArray(d.relationshipAttributeDefs))).toBe(true);
+      expect(all.classificationDefs.some((d) => 'relationshipAttributeDefs' in d)).toBe(false);
+      expect(names(all.entityDefs.find((d) => d.name === 'tr_order')!.relationshipAttributeDefs!)).toEqual(inherited);
+      expect(names((await t.as(ADMIN).get(`${V2}/types/typedef/name/tr_order`).expect(200)).body.relationshipAttributeDefs)).toEqual(inherited);
+      expect(names((await t.as(ADMIN).get(`${V2}/types/entitydef/name/tr_order`).expect(200)).body.relationshipAttributeDefs)).toEqual(inherited);
+      const created = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ entityDefs: [{ name: 'tr_line', superTypes: ['DataSet'], attributeDefs: [] }] }).expect(200);
+      expect(names(created.body.entityDefs[0].relationshipAttributeDefs)).toEqual(inherited);
+      const current = (await t.as(ADMIN).get(`${V2}/types/entitydef/name/tr_line`).expect(200)).body as EntityDefView;
+      const updated = await t.as(ADMIN).put(`${V2}/types/typedefs`).send({ entityDefs: [{ ...current, description: 'a line' }] }).expect(200);
+      expect(names(updated.body.entityDefs[0].relationshipAttributeDefs)).toEqual(inherited);
+    });
+
+    it('are never stored: a def sent back as read keeps none in the store', async () => {
+      const current = (await t.as(ADMIN).get(`${V2}/types/entitydef/name/tr_order`).expect(200)).body as EntityDefView;
+      expect(current.relationshipAttributeDefs.length).toBeGreaterThan(0);
+      await t.as(ADMIN).put(`${V2}/types/typedefs`).send({ entityDefs: [current] }).expect(200);
+      const rows = await t.db.query(`SELECT name FROM type_def WHERE def ? 'relationshipAttributeDefs' OR def ? 'subTypes'`);
+      expect(rows).toEqual([]);
+    });
+
+    it('an export\'s atlas-typesdef.json has them; importing it creates the types without them', async () => {
+      const a = await exportZip(t, { itemsToExport: [{ typeName: 'tr_order', uniqueAttributes: { qualifiedName: 'tr-order-1' } }], options: { fetchType: 'full' } });
+      expect(a.status).toBe(200);
+      const exported = (a.typesDef.entityDefs as EntityDefView[]);
+      expect(exported.every((d) => Array.isArray(d.relationshipAttributeDefs))).toBe(true);
+      const exportedOrder = exported.find((d) => d.name === 'tr_order')!;
+      expect(exportedOrder.relationshipAttributeDefs).toEqual((await t.as(ADMIN).get(`${V2}/types/entitydef/name/tr_order`).expect(200)).body.relationshipAttributeDefs);
+      // every relationship they name travels in the same typesdef
+      const relationships = new Set(a.typesDef.relationshipDefs.map((d) => d.name));
+      expect(exported.flatMap((d) => d.relationshipAttributeDefs).filter((r) => !relationships.has(r.relationshipTypeName))).toEqual([]);
+
+      const fresh = await startTestApp();
+      const file = path.join(os.tmpdir(), `typedef-rules-${process.pid}-${Date.now()}.zip`);
+      try {
+        fs.writeFileSync(file, a.body);
+        const imported = await importZip(fresh, file);
+        expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+        expect(imported.body.metrics['typedef:entitydef']).toBe(1);
+        expect(await fresh.db.query(`SELECT name FROM type_def WHERE def ? 'relationshipAttributeDefs'`)).toEqual([]);
+        const order = (await fresh.as(ADMIN).get(`${V2}/types/entitydef/name/tr_order`).expect(200)).body as EntityDefView;
+        expect(order.relationshipAttributeDefs).toEqual(exportedOrder.relationshipAttributeDefs);
+      } finally {
+        fs.rmSync(file, { force: true });
+        await fresh.close();
+      }
     });
   });
 });

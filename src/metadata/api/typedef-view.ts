@@ -1,7 +1,10 @@
-// Typedefs as Atlas's TypesREST returns them: entity and classification defs carry their direct `subTypes`
-// (computed, never stored), and the per-category lookups of /types/{kind}/name/{name}.
+// Typedefs as Atlas's TypesREST returns them: entity and classification defs carry their direct `subTypes`, entity
+// defs their `relationshipAttributeDefs` (computed, never stored), and the per-category lookups of
+// /types/{kind}/name/{name}.
 import type { AnyTypeDef, AtlasClassificationDef, AtlasEntityDef, AtlasTypesDef, TypeCategory } from '../model';
 import { emptyTypesDef } from '../model';
+import { withRelationshipAttributeDefs } from '../typesystem/relationship-attribute-defs';
+import type { TypeLookup } from '../typesystem/resolved-types';
 
 /** path segment of `/types/{kind}/name/{name}` -> the category it serves (`typedef`: any) */
 export const TYPEDEF_KINDS: Readonly<Record<string, TypeCategory | undefined>> = {
@@ -26,6 +29,12 @@ export function withSubTypes(defs: Required<AtlasTypesDef>): Required<AtlasTypes
   }
   const fill = <T extends AtlasEntityDef | AtlasClassificationDef>(d: T): T => ({ ...d, subTypes: [...(subs.get(d.name) ?? [])].sort() });
   return { ...emptyTypesDef(), ...defs, entityDefs: defs.entityDefs.map(fill), classificationDefs: defs.classificationDefs.map(fill) };
+}
+
+/** Every registered def as Atlas answers it: with `subTypes` and entity `relationshipAttributeDefs`. */
+export function typesDefView(types: TypeLookup): Required<AtlasTypesDef> {
+  const defs = withSubTypes(types.allDefs());
+  return { ...defs, entityDefs: withRelationshipAttributeDefs(defs.entityDefs, types) };
 }
 
 /** Only the defs named in `names`, in that order (the response of a create / update follows the request). */

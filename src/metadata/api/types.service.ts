@@ -7,7 +7,7 @@ import { MetadataStore } from '../store/metadata-store';
 import { TypeRegistry } from '../typesystem/type-registry';
 import { checkTypeDefUpdate, defsWithCategory, stripForCreate, validateTypesDef } from '../typesystem/typedef-rules';
 import { referencesToDeletedTypes } from './typedef-references';
-import { pickDefs, TYPEDEF_KINDS, withSubTypes } from './typedef-view';
+import { pickDefs, TYPEDEF_KINDS, typesDefView } from './typedef-view';
 
 @Injectable()
 export class TypesService {
@@ -17,7 +17,7 @@ export class TypesService {
   ) {}
 
   async all(): Promise<Required<AtlasTypesDef>> {
-    return withSubTypes((await this.registry.lookup()).allDefs());
+    return typesDefView(await this.registry.lookup());
   }
 
   /** `kind` is the path segment: `typedef` (any category) or `entitydef`, `enumdef`, … */
@@ -28,7 +28,7 @@ export class TypesService {
     const wanted = TYPEDEF_KINDS[kind];
     if (!types.has(name) || (wanted && category !== wanted)) throw new AtlasError(ErrorCode.TYPE_NAME_NOT_FOUND, [name]);
     if (category !== 'ENTITY' && category !== 'CLASSIFICATION') return types.def(name)!;
-    const all = withSubTypes(types.allDefs());
+    const all = typesDefView(types);
     return [...all.entityDefs, ...all.classificationDefs].find((d) => d.name === name)!;
   }
 
@@ -38,7 +38,7 @@ export class TypesService {
     validateTypesDef(incoming, types, 'create');
     const defs = [...defsWithCategory(incoming)].map(([category, def]) => stripForCreate(def, category));
     const saved = await this.registry.save(defs, [], caller.userName);
-    return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
+    return pickDefs(typesDefView(saved), defs.map((d) => d.name));
   }
 
   /**
@@ -56,7 +56,7 @@ export class TypesService {
       return { ...stripForCreate(def, category), createdBy: current.createdBy, createTime: current.createTime } as AnyTypeDef;
     });
     const saved = await this.registry.save([], defs, caller.userName);
-    return pickDefs(withSubTypes(saved.allDefs()), defs.map((d) => d.name));
+    return pickDefs(typesDefView(saved), defs.map((d) => d.name));
   }
 
   /** DELETE /types/typedef/name/{name}: the same rules for one type of any category. */

@@ -27,6 +27,12 @@ export interface AtlasAttributeDef {
   [extra: string]: unknown;
 }
 
+/** Atlas's AtlasRelationshipAttributeDef: a relationship end as an entity type shows it (computed, never stored). */
+export interface AtlasRelationshipAttributeDef extends AtlasAttributeDef {
+  relationshipTypeName: string;
+  isLegacyAttribute: boolean;
+}
+
 export interface AtlasBaseTypeDef {
   category?: TypeCategory;
   name: string;
@@ -67,7 +73,7 @@ export interface AtlasClassificationDef extends AtlasStructDef {
 export interface AtlasEntityDef extends AtlasStructDef {
   superTypes?: string[];
   subTypes?: string[];
-  relationshipAttributeDefs?: unknown[];
+  relationshipAttributeDefs?: AtlasRelationshipAttributeDef[];
   businessAttributeDefs?: unknown;
 }
 

@@ -369,6 +369,10 @@ describe('collectTypeClosure (spec 3.7)', () => {
     // deterministic: registry order
     const order = ts.allDefs().entityDefs.map((d) => d.name).filter((n) => names(c.entityDefs).includes(n));
     expect(names(c.entityDefs)).toEqual(order);
+    // entity defs carry Atlas's computed relationshipAttributeDefs; a plan made from them does not store them
+    expect(c.entityDefs.find((d) => d.name === 'hive_table')!.relationshipAttributeDefs!.map((d) => d.name)).toEqual(expect.arrayContaining(['db', 'columns', 'sd']));
+    const plan = planTypeDefImport(c, base);
+    expect(plan.toCreate.find((d) => d.name === 'hive_table')).not.toHaveProperty('relationshipAttributeDefs');
   });
 
   it('an exported Referenceable sub-type always brings Referenceable and AtlasServer', () => {

@@ -6,6 +6,7 @@ import {
   type AnyTypeDef, type AtlasAttributeDef, type AtlasClassificationDef, type AtlasEntityDef, type AtlasEnumDef,
   type AtlasEnumElementDef, type AtlasRelationshipDef, type AtlasStructDef, type AtlasTypesDef, type TypeCategory,
 } from '../model';
+import { withRelationshipAttributeDefs } from './relationship-attribute-defs';
 import type { ResolvedAttribute, TypeLookup } from './resolved-types';
 import { isPrimitiveType, namedTypesOf, parseTypeName, typeRefText, type TypeRef } from './type-names';
 
@@ -487,7 +488,8 @@ export function applyModelPatch(defs: AtlasTypesDef, patch: AtlasTypeDefPatchFil
  * entity type its attribute types (array/map unwrapped; enums, structs recursively, entity types, classifications),
  * every relationshipDef it (or a super-type) takes part in, with the relationship's attribute types and both end
  * types, and the business-metadata defs applicable to it; for every classification its super-types and attribute
- * types. Primitives are skipped. Each list follows the registry's order, so the output is deterministic.
+ * types. Primitives are skipped. Each list follows the registry's order, so the output is deterministic. Entity defs
+ * carry Atlas's computed relationshipAttributeDefs.
  * `typeNames` may also name non-entity types (they are added with their dependencies).
  */
 export function collectTypeClosure(typeNames: Iterable<string>, classificationNames: Iterable<string>, lookup: TypeLookup): Required<AtlasTypesDef> {
@@ -570,6 +572,8 @@ export function collectTypeClosure(typeNames: Iterable<string>, classificationNa
   for (const [list] of TYPES_DEF_LISTS) {
     (out[list] as AnyTypeDef[]) = (all[list] as AnyTypeDef[]).filter((d) => picked.has(d.name));
   }
+  // as in Atlas's exported typesdef; every relationship they name is in the closure, and import strips them
+  out.entityDefs = withRelationshipAttributeDefs(out.entityDefs, lookup);
   return out;
 }
 
