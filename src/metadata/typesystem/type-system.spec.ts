@@ -167,8 +167,8 @@ describe('lenient build vs strict validate', () => {
   });
 });
 
-describe('performance', () => {
-  it('builds ~1000 types well under 50 ms', () => {
+describe('a large model', () => {
+  it('builds ~1000 types with multiple inheritance, reference attributes and relationships', () => {
     const entityDefs = [];
     const relationshipDefs = [];
     for (let i = 0; i < 1000; i++) {
@@ -180,16 +180,10 @@ describe('performance', () => {
       });
       if (i > 0) relationshipDefs.push({ name: `R${i}`, endDef1: { type: `T${i}`, name: `r${i}`, cardinality: 'SET' as const }, endDef2: { type: `T${(i * 7) % 1000}`, name: `p${i}` }, attributeDefs: [] });
     }
-    TypeSystem.build({ entityDefs, relationshipDefs }); // warm-up (JIT)
-    // best of five: the machine is shared with other test files, a single sample measures the neighbours
-    let ms = Infinity;
-    let ts = TypeSystem.empty();
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      ts = TypeSystem.build({ entityDefs, relationshipDefs });
-      ms = Math.min(ms, performance.now() - t0);
-    }
+    // (no timing here: a timed unit test measures its neighbours on a shared machine)
+    const ts = TypeSystem.build({ entityDefs, relationshipDefs });
     expect(ts.size).toBe(1999);
-    expect(ms).toBeLessThan(50);
+    expect(ts.entityType('T999')?.allSuperTypes).toEqual(expect.arrayContaining(['T124', 'T15', 'T1', 'T0']));
+    expect(ts.entityType('T7')?.relationshipAttributes.has('r7')).toBe(true);
   });
 });
