@@ -88,6 +88,9 @@ describe('traversal over the worked example of spec 3.4 (case 56)', () => {
     expect(await tables({ qualifiedName: 'd\\.[ct]2@.*' }, 'matches')).toEqual({ status: 'SUCCESS', tops: [g.T2, g.C2].sort() });
     // matches is a whole-value match; matchType is case-sensitive ("CONTAINS" is exact)
     expect(await tables({ qualifiedName: 'd\\.t' }, 'matches')).toEqual({ status: 'FAIL', tops: [] });
+    // Java's syntax (spec 3.3: "Java semantics"): \b is a word boundary, (?i) a leading flag
+    expect(await tables({ qualifiedName: '.*\\bt2\\b.*' }, 'matches')).toEqual({ status: 'SUCCESS', tops: [g.T2] });
+    expect(await tables({ qualifiedName: '(?i)D\\.T2@CL1' }, 'matches')).toEqual({ status: 'SUCCESS', tops: [g.T2] });
     expect(await tables({ name: 't' }, 'CONTAINS')).toEqual({ status: 'FAIL', tops: [] });
     expect(await tables({ name: 't1' })).toEqual({ status: 'SUCCESS', tops: [g.T1] });
     // any attribute, unique or not; a pair whose attribute the type lacks is skipped; the union of the pairs

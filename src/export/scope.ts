@@ -4,6 +4,7 @@ import type { AtlasObjectId } from '../metadata/model';
 import type { StartSpec } from '../metadata/store/export-reader';
 import type { TypeLookup } from '../metadata/typesystem/resolved-types';
 import type { ExportOptions } from './export-options';
+import { javaRegexAsPostgres } from './java-regex';
 
 /** The start specification of `item`, or undefined when it names nothing (the item then FAILs). */
 export function startSpecFor(item: AtlasObjectId, options: Pick<ExportOptions, 'forType' | 'attributeMatch'>, types: TypeLookup): StartSpec | undefined {
@@ -23,7 +24,9 @@ export function startSpecFor(item: AtlasObjectId, options: Pick<ExportOptions, '
   const pairs: Array<{ attr: string; value: string }> = [];
   for (const [attr, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || !type.attributes.has(attr)) continue;
-    pairs.push({ attr, value: typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value) });
+    const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    // matches: Java's regular expression, as PostgreSQL evaluates it over the whole value
+    pairs.push({ attr, value: options.attributeMatch === 'matches' ? javaRegexAsPostgres(text) : text });
   }
   return pairs.length > 0 ? { kind: 'attributes', typeName: type.name, pairs, match: options.attributeMatch } : undefined;
 }

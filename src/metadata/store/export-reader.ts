@@ -10,7 +10,8 @@ export type StartSpec =
   | { kind: 'guid'; guid: string }
   /** 3.3 (2): matchType forType — every entity whose type name is exactly one of these (DELETED included) */
   | { kind: 'types'; typeNames: string[] }
-  /** 3.3 (3): entities of exactly `typeName` with an attribute value matching one of the pairs (union) */
+  /** 3.3 (3): entities of exactly `typeName` with an attribute value matching one of the pairs (union); for
+   *  `matches` the value is a PostgreSQL ARE that must match the whole attribute value */
   | { kind: 'attributes'; typeName: string; pairs: Array<{ attr: string; value: string }>; match: AttributeMatch };
 
 /** Predicate on the stored string value (spec 3.3 table); 'exact' for an absent or unrecognised matchType. */

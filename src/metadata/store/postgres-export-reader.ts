@@ -828,8 +828,8 @@ function matchPredicate(match: AttributeMatch, value: string, param: string): st
     case 'contains':
       return `strpos(${value}, ${param}) > 0`;
     case 'matches':
-      // Java's String.matches: the whole value (PostgreSQL ARE; close to Java's syntax for common patterns)
-      return `${value} ~ ('^(?:' || ${param} || ')$')`;
+      // the parameter is a PostgreSQL ARE over the whole value (scope.ts rewrites Java's syntax into it)
+      return `${value} ~ ${param}`;
     default:
       return `${value} = ${param}`;
   }
