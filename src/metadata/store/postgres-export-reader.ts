@@ -484,7 +484,7 @@ class PostgresExportSession implements ExportSession {
           FROM x_exp x
           JOIN relationship r ON r.end2_guid = x.guid AND r.type_name = 'hive_table_db'
           JOIN entity t ON t.guid = r.end1_guid
-         WHERE x.type_name = 'hive_db' AND (SELECT changed_after FROM prm) = 0 OR t.change_seq > (SELECT changed_after FROM prm)`);
+         WHERE x.type_name = 'hive_db' AND ((SELECT changed_after FROM prm) = 0 OR t.change_seq > (SELECT changed_after FROM prm))`);
       if (db.changedAfter > 0) {
         parts.push(`
           SELECT c.end2_guid, 0::smallint, false, x.ord, (1::bigint << 32) + c.ordinal
@@ -502,7 +502,7 @@ class PostgresExportSession implements ExportSession {
           FROM x_exp x
           JOIN relationship r ON r.end1_guid = x.guid AND r.type_name IN ('hive_table_db', 'hive_table_storagedesc', 'hive_table_columns')
           JOIN entity n ON n.guid = r.end2_guid
-         WHERE x.type_name = 'hive_table' AND (SELECT changed_after FROM prm) = 0 OR n.change_seq > (SELECT changed_after FROM prm)`);
+         WHERE x.type_name = 'hive_table' AND ((SELECT changed_after FROM prm) = 0 OR n.change_seq > (SELECT changed_after FROM prm))`);
     }
     await this.exec(
       `WITH prm AS (SELECT $1::boolean AS skip_lineage, $2::bigint AS changed_after)${edges}
