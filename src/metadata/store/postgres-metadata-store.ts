@@ -45,10 +45,10 @@ interface OwnedLink {
   child: string;
 }
 
-/** What writing a batch's links changed: owned links removed, and the [end1, end2] of each link created. */
+/** What writing a batch's links changed: owned links removed, and the ends of each link created. */
 interface LinkChanges {
   cut: OwnedLink[];
-  created: Array<[string, string]>;
+  created: Array<Pick<RelRow, 'end1_guid' | 'end2_guid'>>;
 }
 
 interface PendingEntity {
@@ -319,8 +319,8 @@ export class PostgresMetadataStore extends MetadataStore {
     const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
     if (newlyDeleted.length > 0) await cascade(newlyDeleted, unitOf.get(newlyDeleted[0]) ?? 0);
     // (not one the batch writes itself or links anew: a child moved to another owner stays)
-    const linked = new Set(links.created.flat());
-    const orphans = links.cut.filter((c) => !batchGuids.has(c.child) && !linked.has(c.child));
+    const linked = links.cut.length === 0 ? undefined : new Set(links.created.flatMap((r) => [r.end1_guid, r.end2_guid]));
+    const orphans = links.cut.filter((c) => !batchGuids.has(c.child) && !linked?.has(c.child));
     if (orphans.length > 0) {
       const active: Array<{ guid: string }> = await m.query(
         `SELECT guid FROM entity WHERE guid = ANY($1::text[]) AND status = 'ACTIVE'`, [orphans.map((o) => o.child)],
@@ -561,8 +561,9 @@ export class PostgresMetadataStore extends MetadataStore {
    * DELETED, spec 10.2, whatever the writer's status).
    */
   private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Set<string>; preexisting: Set<string>; deletedTargets: string[] }> {
-    const written = new Set(toWrite.map((p) => p.norm.guid));
-    const known = new Set<string>([...existing.keys(), ...written]);
+    const known = new Set<string>([...existing.keys(), ...toWrite.map((p) => p.norm.guid)]);
+    // stored entities of the batch that stay DELETED without being written (unchanged ones)
+    const written = existing.size > 0 ? new Set(toWrite.map((p) => p.norm.guid)) : undefined;
     const preexisting = new Set<string>(existing.keys());
     const unknown = new Set<string>();
     const deletedTargets = new Set<string>();
@@ -571,7 +572,7 @@ export class PostgresMetadataStore extends MetadataStore {
         const target = r.target.guid;
         if (!target) continue;
         if (!known.has(target)) unknown.add(target);
-        else if (!written.has(target) && existing.get(target)?.status === 'DELETED') deletedTargets.add(target);
+        else if (written && !written.has(target) && existing.get(target)?.status === 'DELETED') deletedTargets.add(target);
       }
     }
     if (unknown.size > 0) {
@@ -637,7 +638,7 @@ export class PostgresMetadataStore extends MetadataStore {
     // a link can only be stored already when one of its ends was stored before this batch (its writer); the
     // others are fresh and go in by COPY
     const fresh = this.useCopy ? list.filter((r) => !preexisting.has(r.end1_guid) && !preexisting.has(r.end2_guid)) : [];
-    const created: Array<[string, string]> = fresh.map((r) => [r.end1_guid, r.end2_guid]);
+    const created: LinkChanges['created'] = fresh.slice();
     if (fresh.length > 0) {
       await copyText(m, 'relationship', RELATIONSHIP_COLUMNS, fresh.map((r) => lines.get(r) ?? relationshipLine(r)).join(''));
     }
@@ -658,7 +659,7 @@ export class PostgresMetadataStore extends MetadataStore {
        RETURNING end1_guid, end2_guid, xmax = 0 AS inserted`,
       [JSON.stringify(upserts)],
     ));
-    for (const r of upserted) if (r.inserted) created.push([r.end1_guid, r.end2_guid]);
+    for (const r of upserted) if (r.inserted) created.push(r);
     return { cut, created };
   }
 
@@ -686,15 +687,17 @@ export class PostgresMetadataStore extends MetadataStore {
    * one this import or request wrote already (its update time is ours) is counted once already (spec 5.7.9).
    */
   private async touchLinkedEntities(
-    m: EntityManager, created: Array<[string, string]>, unitOf: Map<string, number>, preexisting: Set<string>, ctx: WriteContext,
+    m: EntityManager, created: LinkChanges['created'], unitOf: Map<string, number>, preexisting: Set<string>, ctx: WriteContext,
     reports: UnitReport[],
   ): Promise<void> {
     const linkedBy = new Map<string, number>();
-    for (const [a, b] of created) {
-      for (const [writer, other] of [[a, b], [b, a]]) {
-        const unit = unitOf.get(writer);
-        if (unit !== undefined && !unitOf.has(other) && preexisting.has(other) && !linkedBy.has(other)) linkedBy.set(other, unit);
-      }
+    const note = (writer: string, other: string) => {
+      const unit = unitOf.get(writer);
+      if (unit !== undefined && !unitOf.has(other) && preexisting.has(other) && !linkedBy.has(other)) linkedBy.set(other, unit);
+    };
+    for (const r of created) {
+      note(r.end1_guid, r.end2_guid);
+      note(r.end2_guid, r.end1_guid);
     }
     if (linkedBy.size === 0) return;
     const touched = returnedRows<{ guid: string; type_name: string; attributes: Record<string, unknown> }>(await m.query(
