@@ -127,7 +127,7 @@ describe('replication on import (Repo(hive))', () => {
     it('spec 5.10: a replicated table of the same database that is no longer exported is soft-deleted and audited', async () => {
       const store = t.app.get(MetadataStore);
       const types = await t.app.get(TypeRegistry).lookup();
-      const ctx = { mode: 'api' as const, user: 'admin', now: Date.now(), types, skipUnchanged: false, defaultPropagate: false };
+      const ctx = { mode: 'api' as const, user: 'admin', now: Date.now(), types, skipUnchanged: false, defaultPropagate: false, replaceClassifications: false };
       const made = await store.writeUnits([
         { entity: { typeName: 'hive_table', attributes: { name: 'tbl_old', qualifiedName: 'db_5_1.tbl_old@nb_0509', db: { guid: REPL_DB, typeName: 'hive_db' } }, classifications: [{ typeName: 'cl1_replicated' }] } },
         // same database, not replicated from cl1: kept
@@ -253,7 +253,7 @@ describe('replication on import (Repo(hive))', () => {
         typeName: 'hive_column',
         attributes: { name: 'new_column', qualifiedName: 'db_5_1.tbl_5_2.new_column@nb_0509', type: 'string', table: { guid: TABLE_E19, typeName: 'hive_table' } },
       },
-    }], { mode: 'api', user: 'admin', now: Date.now(), types, skipUnchanged: false, defaultPropagate: false });
+    }], { mode: 'api', user: 'admin', now: Date.now(), types, skipUnchanged: false, defaultPropagate: false, replaceClassifications: false });
     const newColumn = made.units[0].created[0].guid;
     await store.deleteEntities([TABLE_E19], { user: 'admin', now: Date.now(), types });
     expect((await rows(t, `guid = '${TABLE_E19}'`))[0].status).toBe('DELETED');

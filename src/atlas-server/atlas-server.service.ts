@@ -44,7 +44,7 @@ export class AtlasServerService {
     const types = await this.registry.lookup();
     const written = await this.store.writeUnits(
       [{ entity: { typeName: ATLAS_SERVER_TYPE, attributes: { ...identity } } }],
-      { mode: 'api', user, now: Date.now(), types, skipUnchanged: true, defaultPropagate: false },
+      { mode: 'api', user, now: Date.now(), types, skipUnchanged: true, defaultPropagate: false, replaceClassifications: false },
     );
     const unit = written.units[0];
     const guid = (unit.created[0] ?? unit.updated[0] ?? unit.unchanged[0])?.guid;
@@ -74,7 +74,7 @@ export class AtlasServerService {
     if (server.urls) attributes.urls = server.urls;
     await this.store.writeUnits(
       [{ entity: { typeName: ATLAS_SERVER_TYPE, guid: server.guid, attributes } }],
-      { mode: 'api', user, now: Date.now(), types, skipUnchanged: true, defaultPropagate: false },
+      { mode: 'api', user, now: Date.now(), types, skipUnchanged: true, defaultPropagate: false, replaceClassifications: false },
     );
     return { ...server, additionalInfo };
   }

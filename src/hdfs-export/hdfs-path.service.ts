@@ -46,7 +46,7 @@ export class HdfsPathService {
           attributes: { qualifiedName: p.qualifiedName, path: p.path, name: p.path, clusterName: cluster },
         },
       })),
-      { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true },
+      { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true, replaceClassifications: false },
     );
     const created = result.units.flatMap((u) => u.created.map((h) => h.guid));
     this.log.log(`created ${created.length} hdfs_path entit${created.length === 1 ? 'y' : 'ies'} for export: ${missing.map((p) => p.qualifiedName).join(', ')}`);

@@ -120,7 +120,7 @@ export class ImportService {
       // still commit strictly in order, one at a time, so the resume point is always a whole prefix (spec P11).
       let inFlight: Promise<void> | undefined;
       const unresolved = new Set<string>();
-      const ctx: WriteContext = { mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false };
+      const ctx: WriteContext = { mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false, replaceClassifications: true };
       const write = async (prepared: PreparedUnits, positions: Array<{ position: number; guid: string }>) => {
         const written = await this.store.writePrepared(prepared);
         metrics.addBatch(written.units);

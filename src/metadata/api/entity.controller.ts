@@ -23,6 +23,16 @@ const classificationList = new ParseArrayPipe({
   exceptionFactory: (e: unknown) => (typeof e === 'string' ? new AtlasError(ErrorCode.INVALID_PARAMETERS, [e]) : validationErrorToAtlas(e as ValidationError[])),
 });
 
+/** Atlas's EntityREST query parameter: an existing entity's own classifications are replaced only when it is true. */
+const REPLACE_CLASSIFICATIONS_QUERY = {
+  name: 'replaceClassifications', required: false, type: Boolean,
+  description: 'true: an existing entity\'s own classifications become the given list; default false: they are kept (a created entity gets its list)',
+};
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
 /** Atlas's EntityREST (spec 10.6), for any authenticated user. */
 @ApiTags('entity')
 @ApiBasicAuth('basic') // app.factory's BASIC_AUTH_SCHEME (importing it from there would be a require cycle)
@@ -33,17 +43,23 @@ export class EntityController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Create or update one entity with its referredEntities; negative guids are placeholders' })
+  @ApiQuery(REPLACE_CLASSIFICATIONS_QUERY)
   @ApiOkResponse({ type: EntityMutationResponseDto })
-  createOrUpdate(@Body() body: AtlasEntityWithExtInfoDto, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
-    return this.entities.createOrUpdate(body, caller);
+  createOrUpdate(
+    @Body() body: AtlasEntityWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string,
+  ): Promise<EntityMutationResponse> {
+    return this.entities.createOrUpdate(body, caller, isTrue(replace));
   }
 
   @Post('bulk')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Create or update many entities in one transaction (AtlasEntitiesWithExtInfo)' })
+  @ApiQuery(REPLACE_CLASSIFICATIONS_QUERY)
   @ApiOkResponse({ type: EntityMutationResponseDto })
-  createOrUpdateBulk(@Body() body: AtlasEntitiesWithExtInfoDto, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
-    return this.entities.createOrUpdateBulk(body, caller);
+  createOrUpdateBulk(
+    @Body() body: AtlasEntitiesWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string,
+  ): Promise<EntityMutationResponse> {
+    return this.entities.createOrUpdateBulk(body, caller, isTrue(replace));
   }
 
   @Get('bulk')

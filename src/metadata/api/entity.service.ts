@@ -21,16 +21,16 @@ export class EntityService {
   ) {}
 
   /** POST /v2/entity: create or update one entity with its referredEntities; negative guids are placeholders. */
-  async createOrUpdate(info: AtlasEntityWithExtInfo, caller: Caller): Promise<EntityMutationResponse> {
-    return this.write([{ entity: info.entity, referredEntities: info.referredEntities }], caller);
+  async createOrUpdate(info: AtlasEntityWithExtInfo, caller: Caller, replaceClassifications = false): Promise<EntityMutationResponse> {
+    return this.write([{ entity: info.entity, referredEntities: info.referredEntities }], caller, 'UPDATE', replaceClassifications);
   }
 
   /** POST /v2/entity/bulk: every entity of the request in one transaction. */
-  async createOrUpdateBulk(info: AtlasEntitiesWithExtInfo, caller: Caller): Promise<EntityMutationResponse> {
+  async createOrUpdateBulk(info: AtlasEntitiesWithExtInfo, caller: Caller, replaceClassifications = false): Promise<EntityMutationResponse> {
     if (!info.entities?.length) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, ['no entities to create/update.']);
     // the shared referredEntities travel with the first unit; all units are one transaction and one guid space
     const units: WriteUnit[] = info.entities.map((entity, i) => ({ entity, referredEntities: i === 0 ? info.referredEntities : undefined }));
-    return this.write(units, caller);
+    return this.write(units, caller, 'UPDATE', replaceClassifications);
   }
 
   /** GET /v2/entity/guid/{guid}: DELETED entities are readable too (spec 10.2). */
@@ -86,15 +86,18 @@ export class EntityService {
     await this.store.addClassifications(guid, classifications, { user: caller.userName, now: Date.now(), types });
   }
 
-  private async write(units: WriteUnit[], caller: Caller, updateOperation: UpdateOperation = 'UPDATE'): Promise<EntityMutationResponse> {
-    const result = await this.store.writeUnits(units, this.context(await this.registry.lookup(), caller));
+  private async write(
+    units: WriteUnit[], caller: Caller, updateOperation: UpdateOperation = 'UPDATE', replaceClassifications = false,
+  ): Promise<EntityMutationResponse> {
+    const result = await this.store.writeUnits(units, this.context(await this.registry.lookup(), caller, replaceClassifications));
     await this.store.recomputePropagation();
     return mutationResponse(result.units, result.guidAssignments, updateOperation);
   }
 
-  private context(types: TypeSystem, caller: Caller): WriteContext {
-    // spec 5.7.7 / 10.6: through the entity API own classifications propagate unless they say otherwise
-    return { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true };
+  private context(types: TypeSystem, caller: Caller, replaceClassifications: boolean): WriteContext {
+    // spec 5.7.7 / 10.6: through the entity API own classifications propagate unless they say otherwise; an existing
+    // entity keeps its classifications unless the request asks to replace them (Atlas's replaceClassifications)
+    return { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true, replaceClassifications };
   }
 
   private async guidByUniqueAttributes(types: TypeSystem, typeName: string, query: Record<string, unknown>): Promise<string> {

@@ -18,6 +18,12 @@ export interface WriteContext {
   skipUnchanged: boolean;
   /** spec 5.7.7 */
   defaultPropagate: boolean;
+  /**
+   * Own classifications of an entity that exists already: replaced by the incoming list (import, spec 5.7.5), or
+   * left as they are (the entity API unless asked, Atlas's replaceClassifications=false). A created entity always
+   * gets its list.
+   */
+  replaceClassifications: boolean;
 }
 
 /** One unit = main entity + its referredEntities, written atomically (spec 5.7.1). */

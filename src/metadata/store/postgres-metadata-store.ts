@@ -189,7 +189,9 @@ export class PostgresMetadataStore extends MetadataStore {
       if (isPlaceholderGuid(g)) {
         const assigned = (g && guidAssignments[g]) || randomUUID();
         if (g) guidAssignments[g] = assigned;
-        f.entity = { ...f.entity, guid: assigned };
+        // a classification naming its entity by the placeholder is the entity's own (spec 5.7.7)
+        const classifications = f.entity.classifications?.map((c) => (g && c?.entityGuid === g ? { ...c, entityGuid: assigned } : c));
+        f.entity = { ...f.entity, guid: assigned, ...(classifications ? { classifications } : {}) };
       }
     }
     // 2. normalise (validation errors abort before anything is written)
@@ -309,7 +311,7 @@ export class PostgresMetadataStore extends MetadataStore {
     await this.touchLinkedEntities(m, links.created, unitOf, preexisting, ctx, reports);
 
     // 9. classifications (own list replaced when supplied, spec 5.7.5)
-    await this.writeClassifications(m, toWrite);
+    await this.writeClassifications(m, toWrite, ctx.replaceClassifications);
 
     // 10. status: ACTIVE -> DELETED cascades (owned children not in the batch are reported deleted by the first unit
     // that deletes); so does an owned child whose link its owner no longer lists (spec 5.7.5)
@@ -740,8 +742,8 @@ export class PostgresMetadataStore extends MetadataStore {
     return cut;
   }
 
-  private async writeClassifications(m: EntityManager, toWrite: PendingEntity[]): Promise<void> {
-    const supplied = toWrite.filter((p) => p.norm.classifications !== undefined);
+  private async writeClassifications(m: EntityManager, toWrite: PendingEntity[], replace: boolean): Promise<void> {
+    const supplied = toWrite.filter((p) => p.norm.classifications !== undefined && (replace || !p.existing));
     if (supplied.length === 0) return;
     const existingGuids = supplied.filter((p) => p.existing).map((p) => p.norm.guid);
     if (existingGuids.length > 0) await m.query(`DELETE FROM classification WHERE entity_guid = ANY($1::text[])`, [existingGuids]);
