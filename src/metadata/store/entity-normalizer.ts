@@ -1,6 +1,7 @@
 // Pure rules that turn an incoming AtlasEntity into what the store writes (spec 5.7.2, 8.2, 10.2):
 // value attributes, references (relationship-backed or plain), own classifications, system fields.
 import { AtlasError, ErrorCode } from '../../common/errors';
+import { valueProblem } from './attribute-values';
 import type { AtlasClassification, AtlasEntity, AtlasObjectId, AtlasRelatedObjectId, EntityStatus } from '../model';
 import type { ResolvedAttribute, ResolvedEntityType, ResolvedRelationshipAttribute, TypeLookup } from '../typesystem/resolved-types';
 
@@ -229,7 +230,7 @@ function isObjectIdLike(v: unknown): boolean {
   return typeof v === 'object' && v !== null && ('guid' in v || 'uniqueAttributes' in v);
 }
 
-/** Value as stored: soft references become "Type:guid" strings (spec 8.2); enums are checked. */
+/** Value as stored: soft references become "Type:guid" strings (spec 8.2); other values are checked against their type. */
 function storeValue(attr: ResolvedAttribute, value: unknown, types: TypeLookup, entityType: string): unknown {
   if (value === null || value === undefined) return null;
   if (attr.kind === 'SOFT_REF') return softRefValue(value, attr.elementType);
@@ -239,6 +240,8 @@ function storeValue(attr: ResolvedAttribute, value: unknown, types: TypeLookup, 
       throw new AtlasError(ErrorCode.INSTANCE_ATTRIBUTE_VALUE_INVALID, [value, `${entityType}.${attr.name}`]);
     }
   }
+  const problem = valueProblem(attr.def.typeName, value, types, `${entityType}.${attr.name}`);
+  if (problem) throw new AtlasError(ErrorCode.INSTANCE_CRUD_INVALID_PARAMS, [problem]);
   return value;
 }
 

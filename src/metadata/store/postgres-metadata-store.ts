@@ -15,6 +15,7 @@ import type {
 import { emptyTypesDef, TYPES_DEF_LISTS } from '../model';
 import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
+import { valueProblem } from './attribute-values';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
 import {
   ENTITY_COLUMNS, entityRow, FreshBatch, freshBatch, identityProbes, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
@@ -205,7 +206,7 @@ export class PostgresMetadataStore extends MetadataStore {
       for (const ref of norm.references) {
         if (ref.target.guid && guidAssignments[ref.target.guid]) ref.target.guid = guidAssignments[ref.target.guid];
       }
-      for (const c of norm.classifications ?? []) checkClassifiable(ctx.types, c.typeName, norm.guid, norm.typeName);
+      for (const c of norm.classifications ?? []) checkClassifiable(ctx.types, c, norm.guid, norm.typeName);
     }
     const fresh = this.useCopy ? await freshBatch(norms.map((n) => n.norm), ctx) : undefined;
     const prepared: PreparedBatch = { norms, guidAssignments, ctx, fresh };
@@ -809,7 +810,7 @@ export class PostgresMetadataStore extends MetadataStore {
       await enterChangeFence(m);
       const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
-      for (const c of classifications) checkClassifiable(ctx.types, c.typeName, guid, found[0].type_name);
+      for (const c of classifications) checkClassifiable(ctx.types, c, guid, found[0].type_name);
       const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
       await this.insertClassifications(m, own.map((c) => classificationRow(guid, c)));
       // adding a classification is an entity change (spec 3.5: it bumps updateTime)
@@ -988,10 +989,18 @@ function returnedRows<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : [];
 }
 
-/** The classification type exists and may classify an entity of this type (its `entityTypes` restriction). */
-function checkClassifiable(types: TypeLookup, classification: string, guid: string, entityType: string): void {
-  if (!types.classificationType(classification)) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', classification]);
-  if (!types.canClassify(classification, entityType)) throw new AtlasError(ErrorCode.INVALID_ENTITY_FOR_CLASSIFICATION, [guid, entityType, classification]);
+/**
+ * The classification type exists, may classify an entity of this type (its `entityTypes` restriction) and its
+ * attribute values fit their types (Atlas: INVALID_PARAMETERS with what it found).
+ */
+function checkClassifiable(types: TypeLookup, c: AtlasClassification, guid: string, entityType: string): void {
+  const type = types.classificationType(c.typeName);
+  if (!type) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
+  if (!types.canClassify(c.typeName, entityType)) throw new AtlasError(ErrorCode.INVALID_ENTITY_FOR_CLASSIFICATION, [guid, entityType, c.typeName]);
+  for (const [name, attr] of type.attributes) {
+    const problem = valueProblem(attr.def.typeName, c.attributes?.[name], types, `${c.typeName}.${name}`);
+    if (problem) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [problem]);
+  }
 }
 
 function classificationRow(guid: string, c: AtlasClassification) {

@@ -1,0 +1,66 @@
+// Attribute values are checked against their types before anything is written, as Atlas does
+// (AtlasEntityGraphDiscoveryV2.validateAndNormalize → AtlasType.validateValue: "<name>=<value>: invalid value for type
+// <type>"; AtlasArrayType checks every element): entity attributes answer 404 ATLAS-404-00-007, classification
+// attributes 400 ATLAS-400-00-01A (AtlasEntityStoreV2.validateAndNormalize(AtlasClassification)). Numeric strings,
+// "true"/"false" and single values for lists pass, as Atlas's types accept them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
+
+const V2 = '/api/atlas/v2';
+
+describe('attribute values against their types', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const r = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({
+      enumDefs: [{ name: 'level', elementDefs: [{ ordinal: 1, value: 'LOW' }, { ordinal: 2, value: 'HIGH' }] }],
+      structDefs: [{ name: 'range', attributeDefs: [{ name: 'min', typeName: 'long', isOptional: true, cardinality: 'SINGLE' }] }],
+      classificationDefs: [{ name: 'Scored', attributeDefs: [{ name: 'score', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
+      entityDefs: [{ name: 'ds', superTypes: ['DataSet'], attributeDefs: [
+        { name: 'count', typeName: 'int', isOptional: true, cardinality: 'SINGLE' },
+        { name: 'flag', typeName: 'boolean', isOptional: true, cardinality: 'SINGLE' },
+        { name: 'levels', typeName: 'array<level>', isOptional: true, cardinality: 'LIST' },
+        { name: 'sizes', typeName: 'map<string,double>', isOptional: true, cardinality: 'SINGLE' },
+        { name: 'span', typeName: 'range', isOptional: true, cardinality: 'SINGLE' },
+      ] }],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  });
+  afterAll(async () => t?.close());
+
+  const post = (qn: string, attributes: Record<string, unknown>) =>
+    t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'ds', guid: '-1', attributes: { qualifiedName: qn, name: qn, ...attributes } } });
+  const stored = async (qn: string) => Number((await t.db.query(`SELECT count(*) AS n FROM entity WHERE attributes->>'qualifiedName' = $1`, [qn]))[0].n);
+
+  it('values of the wrong type are refused with what was found, nothing written', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ count: 'abc' }, 'ds.count=abc: invalid value for type int'],
+      [{ flag: 'maybe' }, 'ds.flag=maybe: invalid value for type boolean'],
+      [{ levels: ['LOW', 'NOPE'] }, 'ds.levels[1]=NOPE: invalid value for type level'],
+      [{ sizes: { a: 1.5, b: 'big' } }, 'ds.sizes.b=big: invalid value for type double'],
+      [{ sizes: 'big' }, 'ds.sizes=big: invalid value for type map<string,double>'],
+      [{ span: { typeName: 'range', attributes: { min: 'low' } } }, 'ds.span.min=low: invalid value for type long'],
+    ];
+    for (const [i, [attributes, message]] of cases.entries()) {
+      const res = await post(`bad-${i}`, attributes);
+      expect(res.body).toEqual({ errorCode: 'ATLAS-404-00-007', errorMessage: `Invalid instance creation/updation parameters passed : ${message}` });
+      expect(res.status).toBe(404);
+      expect(await stored(`bad-${i}`)).toBe(0);
+    }
+  });
+
+  it('what Atlas accepts passes: numeric strings, "true", a single value for a list, an enum ordinal', async () => {
+    const res = await post('good', { count: '42', flag: 'true', levels: 'HIGH', sizes: { a: '2.5' }, span: { min: 3 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await post('good-ordinal', { levels: [1, 'HIGH'] })).status).toBe(200);
+  });
+
+  it('classification attributes: 400 ATLAS-400-00-01A, not stored', async () => {
+    const guid = (await post('tagged', {})).body.guidAssignments['-1'];
+    const res = await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'Scored', attributes: { score: 'high' } }]);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-01A', errorMessage: 'invalid parameters: Scored.score=high: invalid value for type int' });
+    expect(await t.db.query(`SELECT type_name FROM classification WHERE entity_guid = $1`, [guid])).toEqual([]);
+    await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'Scored', attributes: { score: 7 } }]).expect(204);
+  });
+});
