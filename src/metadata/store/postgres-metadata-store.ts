@@ -251,7 +251,7 @@ export class PostgresMetadataStore extends MetadataStore {
     // 5. decide per entity (the last occurrence of a guid in the batch wins; earlier ones report as updated)
     const lastIndex = new Map<string, number>();
     norms.forEach((n, i) => lastIndex.set(n.norm.guid, i));
-    const existingRels = await this.loadLinks(m, [...existing.values()]);
+    const existingRels = await this.loadLinks(m, [...existing.keys()]);
     const pending: PendingEntity[] = [];
     const seen = new Set<string>();
     norms.forEach(({ unit, norm }, i) => {
@@ -454,45 +454,45 @@ export class PostgresMetadataStore extends MetadataStore {
     await m.query(`UPDATE propagated_classification c SET source_guid = k.new FROM ${map} WHERE c.source_guid = k.old`, p);
   }
 
-  /**
-   * The links each stored entity shows (guid \0 attr -> target guids): its ACTIVE ones; a DELETED entity's links
-   * are all DELETED with it, so for it every link counts (an identical re-import is unchanged, spec P7).
-   */
-  private async loadLinks(m: EntityManager, entities: ExistingRow[]): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    if (entities.length === 0) return out;
-    const guids = entities.map((e) => e.guid);
-    const deleted = entities.filter((e) => e.status === 'DELETED').map((e) => e.guid);
-    const rows: Array<{ self: string; attr: string; other: string }> = await m.query(
-      `SELECT end1_guid AS self, end1_attr AS attr, end2_guid AS other FROM relationship
-        WHERE end1_guid = ANY($1::text[]) AND (status = 'ACTIVE' OR end1_guid = ANY($2::text[]))
+  /** The links of stored entities, whatever their status: guid \0 attr -> target guid -> whether the link is ACTIVE. */
+  private async loadLinks(m: EntityManager, guids: string[]): Promise<Map<string, Map<string, boolean>>> {
+    const out = new Map<string, Map<string, boolean>>();
+    if (guids.length === 0) return out;
+    const rows: Array<{ self: string; attr: string; other: string; active: boolean }> = await m.query(
+      `SELECT end1_guid AS self, end1_attr AS attr, end2_guid AS other, status = 'ACTIVE' AS active FROM relationship
+        WHERE end1_guid = ANY($1::text[])
        UNION ALL
-       SELECT end2_guid, end2_attr, end1_guid FROM relationship
-        WHERE end2_attr IS NOT NULL AND end2_guid = ANY($1::text[]) AND (status = 'ACTIVE' OR end2_guid = ANY($2::text[]))`,
-      [guids, deleted],
+       SELECT end2_guid, end2_attr, end1_guid, status = 'ACTIVE' FROM relationship
+        WHERE end2_attr IS NOT NULL AND end2_guid = ANY($1::text[])`,
+      [guids],
     );
     for (const r of rows) {
       const k = `${r.self}\u0000${r.attr}`;
-      let s = out.get(k);
-      if (!s) out.set(k, (s = new Set()));
-      s.add(r.other);
+      let targets = out.get(k);
+      if (!targets) out.set(k, (targets = new Map()));
+      targets.set(r.other, r.active || targets.get(r.other) === true);
     }
     return out;
   }
 
-  /** spec 5.7.5 unchanged skip */
-  private isUnchanged(norm: NormalizedEntity, ex: ExistingRow, rels: Map<string, Set<string>>): boolean {
+  /**
+   * spec 5.7.5 unchanged skip. "Every relationship attribute present references the same targets": the ZIP lists a
+   * relationship attribute's links of any status (spec 3.6), an older ZIP maybe only the ACTIVE ones; so the links
+   * match when every stored ACTIVE link is listed and every listed target is a stored link (ACTIVE or DELETED).
+   */
+  private isUnchanged(norm: NormalizedEntity, ex: ExistingRow, links: Map<string, Map<string, boolean>>): boolean {
     if (ex.status !== norm.status || ex.type_name !== norm.typeName) return false;
     if (norm.classifications === undefined || norm.classifications.length > 0 || ex.has_classifications) return false;
     for (const [k, v] of Object.entries(norm.values)) {
       if (!sameJson(v, ex.attributes[k])) return false;
     }
-    const wanted = new Map<string, Set<string>>();
-    for (const s of norm.suppliedReferenceAttrs) wanted.set(s.attr, new Set());
-    for (const r of norm.references) if (r.target.guid) wanted.get(r.attr)?.add(r.target.guid);
-    for (const [attr, set] of wanted) {
-      const stored = rels.get(`${norm.guid}\u0000${attr}`) ?? new Set<string>();
-      if (stored.size !== set.size || [...set].some((g) => !stored.has(g))) return false;
+    const listed = new Map<string, Set<string>>();
+    for (const s of norm.suppliedReferenceAttrs) listed.set(s.attr, new Set());
+    for (const r of norm.references) if (r.target.guid) listed.get(r.attr)?.add(r.target.guid);
+    for (const [attr, targets] of listed) {
+      const stored = links.get(`${norm.guid}\u0000${attr}`) ?? new Map<string, boolean>();
+      for (const g of targets) if (!stored.has(g)) return false;
+      for (const [g, active] of stored) if (active && !targets.has(g)) return false;
     }
     if (norm.customAttributes !== undefined && !sameJson(norm.customAttributes, ex.custom_attributes ?? {})) return false;
     if (!sameJson(norm.businessAttributes ?? {}, ex.business_attributes ?? {})) return false;
