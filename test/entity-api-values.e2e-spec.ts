@@ -2,7 +2,8 @@
 // (AtlasEntityGraphDiscoveryV2.validateAndNormalize → AtlasType.validateValue: "<name>=<value>: invalid value for type
 // <type>"; AtlasArrayType checks every element): entity attributes answer 404 ATLAS-404-00-007, classification
 // attributes 400 ATLAS-400-00-01A (AtlasEntityStoreV2.validateAndNormalize(AtlasClassification)). Numeric strings,
-// "true"/"false" and single values for lists pass, as Atlas's types accept them.
+// "true"/"false" and single values for lists pass, as Atlas's types accept them. A relationship attribute must point
+// at an entity of its end's type (AtlasRelationshipStoreV2.validateRelationship: 400 ATLAS-400-00-036).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
 
@@ -62,5 +63,22 @@ describe('attribute values against their types', () => {
     expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-01A', errorMessage: 'invalid parameters: Scored.score=high: invalid value for type int' });
     expect(await t.db.query(`SELECT type_name FROM classification WHERE entity_guid = $1`, [guid])).toEqual([]);
     await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'Scored', attributes: { score: 7 } }]).expect(204);
+  });
+
+  it('a relationship attribute pointing at an entity of the wrong type: 400 ATLAS-400-00-036, nothing written', async () => {
+    const p1 = (await t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'Process', guid: '-1', attributes: { qualifiedName: 'p1', name: 'p1' } } })).body.guidAssignments['-1'];
+    const res = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: { typeName: 'Process', guid: '-1', attributes: { qualifiedName: 'p2', name: 'p2', inputs: [{ guid: p1, typeName: 'Process' }] } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-036', errorMessage: 'invalid relationshipDef: dataset_process_inputs: end type 1: Process, end type 2: Process' });
+    expect(await t.db.query(`SELECT type_name FROM relationship WHERE end2_guid = $1`, [p1])).toEqual([]);
+    expect(await stored('p2')).toBe(0);
+    // a DataSet is fine
+    const ds = (await post('input', {})).body.guidAssignments['-1'];
+    const ok = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: { typeName: 'Process', guid: '-1', attributes: { qualifiedName: 'p3', name: 'p3', inputs: [{ guid: ds, typeName: 'ds' }] } },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
   });
 });

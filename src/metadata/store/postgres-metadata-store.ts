@@ -563,8 +563,9 @@ export class PostgresMetadataStore extends MetadataStore {
    * `deletedTargets`: referenced entities that stay DELETED without being written by this batch (a link to one is
    * DELETED, spec 10.2, whatever the writer's status).
    */
-  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Set<string>; preexisting: Set<string>; deletedTargets: string[] }> {
-    const known = new Set<string>([...existing.keys(), ...toWrite.map((p) => p.norm.guid)]);
+  private async existingGuids(m: EntityManager, toWrite: PendingEntity[], existing: Map<string, ExistingRow>): Promise<{ known: Map<string, string>; preexisting: Set<string>; deletedTargets: string[] }> {
+    const known = new Map<string, string>([...existing.values()].map((e) => [e.guid, e.type_name]));
+    for (const p of toWrite) known.set(p.norm.guid, p.norm.typeName);
     // stored entities of the batch that stay DELETED without being written (unchanged ones)
     const written = existing.size > 0 ? new Set(toWrite.map((p) => p.norm.guid)) : undefined;
     const preexisting = new Set<string>(existing.keys());
@@ -579,9 +580,11 @@ export class PostgresMetadataStore extends MetadataStore {
       }
     }
     if (unknown.size > 0) {
-      const rows: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]]);
+      const rows: Array<{ guid: string; status: string; type_name: string }> = await m.query(
+        `SELECT guid, status, type_name FROM entity WHERE guid = ANY($1::text[])`, [[...unknown]],
+      );
       for (const r of rows) {
-        known.add(r.guid);
+        known.set(r.guid, r.type_name);
         preexisting.add(r.guid);
         if (r.status === 'DELETED') deletedTargets.add(r.guid);
       }
@@ -590,7 +593,7 @@ export class PostgresMetadataStore extends MetadataStore {
   }
 
   private async writeRelationships(
-    m: EntityManager, toWrite: PendingEntity[], known: Set<string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
+    m: EntityManager, toWrite: PendingEntity[], known: Map<string, string>, preexisting: Set<string>, ctx: WriteContext, unresolved: Set<string>,
     prepared?: FreshBatch,
   ): Promise<LinkChanges> {
     const checkTarget = (p: WrittenEntity, target: string) => {
@@ -602,6 +605,7 @@ export class PostgresMetadataStore extends MetadataStore {
       // import: a reference to an entity later in the archive is kept (spec P6); dangling ones are dropped at the end
       unresolved.add(target);
     };
+    checkEndTypes(toWrite, known, ctx.types);
     let list: RelRow[];
     let cut: OwnedLink[] = [];
     const lines = new Map<RelRow, string>();
@@ -987,6 +991,24 @@ export class PostgresMetadataStore extends MetadataStore {
 function returnedRows<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return Array.isArray(result) ? (result as T[]) : [];
+}
+
+/**
+ * Each end of a relationship is of the relationshipDef's end type or a sub-type (Atlas's validateRelationship:
+ * 400 ATLAS-400-00-036). Targets not known yet (later in an archive, spec P6) are checked when they are.
+ */
+function checkEndTypes(toWrite: PendingEntity[], known: Map<string, string>, types: TypeLookup): void {
+  for (const p of toWrite) {
+    for (const ref of p.norm.references) {
+      const targetType = ref.target.guid ? known.get(ref.target.guid) : undefined;
+      const rel = ref.relationshipType ? types.relationshipType(ref.relationshipType) : undefined;
+      if (!targetType || !rel) continue;
+      if (!types.isSubTypeOf(targetType, ref.end === 1 ? rel.end2Type : rel.end1Type)) {
+        const [end1, end2] = ref.end === 1 ? [p.norm.typeName, targetType] : [targetType, p.norm.typeName];
+        throw new AtlasError(ErrorCode.INVALID_RELATIONSHIP_END_TYPE, [rel.name, end1, end2]);
+      }
+    }
+  }
 }
 
 /**
