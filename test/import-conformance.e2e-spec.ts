@@ -140,7 +140,7 @@ describe('12.1 ZIP reading and error handling (Repo(base) / Repo(hive))', () => 
       'entity:hive_storagedesc:created': 4, 'entity:hive_column_lineage:created': 7, 'entity:hive_process:created': 1,
     });
     expect(await count(t, `status = 'DELETED'`)).toBe(5);
-    expect((await entityRow(t, 'e17413b9-e7fe-4eb9-bc28-5d6b2f3e8d2b'))?.status ?? 'DELETED').toBe('DELETED');
+    expect((await entityRow(t, 'e17413b9-4467-4860-a74d-f73ebb5eeeeb'))?.status).toBe('DELETED');
   });
 
   it('case 9: transforms given as an object (P4) apply like the string form', async () => {
