@@ -276,6 +276,9 @@ class PostgresExportSession implements ExportSession {
   }
 
   async init(types: TypeLookup): Promise<void> {
+    // a session left over by an export that failed (on the embedded database every connection is one session, so
+    // a discarded connection keeps its temporary tables): start from none
+    await this.exec('DISCARD TEMP');
     // One snapshot for the traversal and every read: the archive is a consistent picture of the catalogue, and
     // the marker matches it (spec P8). Temporary tables outlive the transaction (after-export work reads them).
     // The change fence (change-fence.ts) is closed while the snapshot is taken: no entity write is in flight, so
