@@ -61,9 +61,9 @@ export class ImportController {
 }
 
 /**
- * Aborted when the client goes away before the response is sent. The operation lock is released at that moment
- * (spec P1), so the import stops at its next batch boundary instead of running on unlocked; what was committed
- * stays whole and the audit records where to resume (P9, P11).
+ * Aborted when the client goes away before the response is sent: the import stops at its next batch boundary (the
+ * operation lock is released once it has, spec P1); what was committed stays whole and the audit records where to
+ * resume (P9, P11).
  */
 function disconnectSignal(res: Response): AbortSignal {
   const abort = new AbortController();
