@@ -72,6 +72,8 @@ describe('AppConfig.fromEnv', () => {
     [{ ARCHIVE_MAX_ENTRIES: '0' }, /ARCHIVE_MAX_ENTRIES/],
     [{ UPLOAD_MAX_BYTES: '5 parsecs' }, /UPLOAD_MAX_BYTES/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    // an export holds the lock's connection and its own, and its after-export work needs a third
+    [{ DB_POOL_SIZE: '3' }, /DB_POOL_SIZE/],
   ])('names the bad variable: %o', (env, name) => {
     expect(() => AppConfig.fromEnv(env)).toThrow(name);
   });

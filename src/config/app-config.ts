@@ -51,7 +51,7 @@ export class AppConfig implements AppConfigValues {
   readonly port: number;
   /** DATABASE_URL: PostgreSQL; absent ⇒ embedded PGlite under dataDir */
   readonly databaseUrl?: string;
-  /** DB_POOL_SIZE, default 10 (connections of the TypeORM pool) */
+  /** DB_POOL_SIZE, default 10, at least 4 (connections of the TypeORM pool) */
   readonly dbPoolSize: number;
   /** DATA_DIR, default ./data (embedded database files and lock) */
   readonly dataDir: string;
@@ -117,7 +117,8 @@ export class AppConfig implements AppConfigValues {
     const config = new AppConfig({
       port: r.integer('PORT', 21000, 0, 65535),
       databaseUrl: r.databaseUrl('DATABASE_URL'),
-      dbPoolSize: r.integer('DB_POOL_SIZE', 10, 2, 1000),
+      // an export holds the lock's connection and its own while the after-export hooks need a third: 4 at least
+      dbPoolSize: r.integer('DB_POOL_SIZE', 10, 4, 1000),
       dataDir: path.resolve(r.string('DATA_DIR') ?? './data'),
       usersFile: r.existingFile('USERS_FILE'),
       clusterName: r.string('CLUSTER_NAME') ?? 'default',
