@@ -193,21 +193,36 @@ describe('case 11: the operation lock on the real endpoints, two apps on one dat
     }
   }
 
-  /** a real /import whose upload is still in flight (the lock is taken before the body is read) */
+  /**
+   * A real /import whose upload is still in flight (the lock is taken before the body is read). The async-import
+   * worker of each app takes the same lock for a moment every 500 ms: a request that met it got a 409 answer and is
+   * tried again; the import holds the lock once it has it for a whole second without an answer.
+   */
   async function slowImport(t: TestApp): Promise<http.ClientRequest> {
-    const boundary = 'atlasformboundary';
-    const req = http.request(`${t.url}/api/atlas/admin/import`, {
-      method: 'POST', auth: `${ADMIN.user}:${ADMIN.pass}`, agent: false,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
-    });
-    req.on('error', () => undefined);
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="x.zip"\r\nContent-Type: application/zip\r\n\r\nPK`);
-    const until = Date.now() + 10_000;
-    while ((await advisoryLocks()) === 0) {
-      if (Date.now() > until) throw new Error('the slow import never took the lock');
-      await new Promise((r) => setTimeout(r, 25));
+    const until = Date.now() + 20_000;
+    for (;;) {
+      const boundary = 'atlasformboundary';
+      let answered = false;
+      const req = http.request(`${t.url}/api/atlas/admin/import`, {
+        method: 'POST', auth: `${ADMIN.user}:${ADMIN.pass}`, agent: false,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
+      });
+      req.on('error', () => undefined);
+      req.on('response', (res) => {
+        answered = true;
+        res.resume();
+      });
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="x.zip"\r\nContent-Type: application/zip\r\n\r\nPK`);
+      let heldSince = 0;
+      while (!answered && Date.now() < until) {
+        if ((await advisoryLocks()) > 0) heldSince ||= Date.now();
+        else heldSince = 0;
+        if (heldSince && Date.now() - heldSince >= 1000) return req;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      req.destroy();
+      if (Date.now() >= until) throw new Error('the slow import never took the lock');
     }
-    return req;
   }
 
   it('while one /import runs, /export, /import, /importfile on either process ⇒ 409 P1 body, whatever the options; after it ends the next is accepted', async () => {
