@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRawZip, entityJson, GUID_A, GUID_B, TYPESDEF_JSON, exportInfoJson } from './fixtures/bad/make-bad-zips';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
-import { importZip } from './helpers/fixtures';
+import { importZip, zipPath } from './helpers/fixtures';
 
 let t: TestApp;
 let tmp: string;
@@ -85,5 +85,18 @@ describe('bad archives and bad bodies', () => {
   it('an out-of-range paging parameter is a 400, not a 500', async () => {
     const res = await t.as(ADMIN).get('/api/atlas/admin/async/import/status?limit=99999999999999999999');
     expect({ status: res.status, errorCode: res.body.errorCode }).toEqual({ status: 400, errorCode: 'ATLAS-400-00-01A' });
+  });
+
+  it('a replicatedTo / replicatedFrom longer than 1,024 characters is a 400 naming the option, before any work', async () => {
+    const long = 'c'.repeat(2000);
+    const exp = await t.as(ADMIN).post('/api/atlas/admin/export').send({ itemsToExport: [{ typeName: 'hdfs_path' }], options: { matchType: 'forType', replicatedTo: long } });
+    expect(exp.status).toBe(400);
+    expect(exp.body.errorCode).toBe('ATLAS-400-00-01A');
+    expect(exp.body.errorMessage).toContain('options.replicatedTo must be a server name of at most 1024 characters');
+    const before = await entityCount();
+    const imp = await importZip(t, zipPath('stocks.zip'), { options: { replicatedFrom: long } });
+    expect(imp.status).toBe(400);
+    expect(imp.body.errorMessage).toContain('replicatedFrom: a server name of at most 1024 characters');
+    expect(await entityCount()).toBe(before);
   });
 });

@@ -1,5 +1,11 @@
 // AtlasServer naming and REPL_DETAILS bookkeeping (spec 7.2, 3.11b, 5.9b): pure functions, spec beside them.
 
+/**
+ * Longest server reference (`replicatedTo`, `replicatedFrom`) taken: it becomes a unique attribute of an AtlasServer,
+ * whose index holds values of a couple of kilobytes at most. Cluster names are short; a longer one is a 400.
+ */
+export const MAX_SERVER_REFERENCE_CHARS = 1024;
+
 /** The `additionalInfo` key replication writes (spec 7.2). */
 export const REPL_DETAILS = 'REPL_DETAILS';
 

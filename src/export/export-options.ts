@@ -2,6 +2,7 @@
 // the default (or fails with 500 on a bad changeMarker); the product answers 400 ATLAS-400-00-01A naming the option
 // when a value has the wrong type, and keeps Atlas's defaults for recognised types with unrecognised values
 // (fetchType "foo" ⇒ full, matchType "CONTAINS" ⇒ exact match).
+import { MAX_SERVER_REFERENCE_CHARS } from '../atlas-server/server-name';
 import { AtlasError, ErrorCode } from '../common/errors';
 import type { AttributeMatch } from '../metadata/store/export-reader';
 
@@ -47,7 +48,7 @@ export function parseExportOptions(options: Record<string, unknown> | undefined 
     skipLineage: parseBoolean(OPTION_SKIP_LINEAGE, o[OPTION_SKIP_LINEAGE]),
     // Atlas reads the marker only for incremental exports (AtlasExportRequest.getChangeTokenFromOptions)
     changeMarker: fetchType === 'incremental' ? parseChangeMarker(o[OPTION_CHANGE_MARKER]) : 0,
-    replicatedTo: parseString(OPTION_REPLICATED_TO, o[OPTION_REPLICATED_TO]),
+    replicatedTo: serverReference(OPTION_REPLICATED_TO, parseString(OPTION_REPLICATED_TO, o[OPTION_REPLICATED_TO])),
     skipUpdateReplicationAttr: parseBoolean(OPTION_SKIP_UPDATE_REPLICATION_ATTR, o[OPTION_SKIP_UPDATE_REPLICATION_ATTR]),
     omitZipResponseForEmptyExport: parseBoolean(OPTION_OMIT_ZIP_RESPONSE_FOR_EMPTY_EXPORT, o[OPTION_OMIT_ZIP_RESPONSE_FOR_EMPTY_EXPORT]),
   };
@@ -90,6 +91,11 @@ function parseChangeMarker(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return Math.max(0, v);
   if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return Math.max(0, Number(v.trim()));
   throw bad(OPTION_CHANGE_MARKER, 'a whole number (the changeMarker of an earlier export result)', v);
+}
+
+function serverReference(option: string, v: string | undefined): string | undefined {
+  if (v !== undefined && v.length > MAX_SERVER_REFERENCE_CHARS) throw bad(option, `a server name of at most ${MAX_SERVER_REFERENCE_CHARS} characters`, `${v.slice(0, 40)}…`);
+  return v;
 }
 
 function parseString(option: string, v: unknown): string | undefined {

@@ -1,5 +1,6 @@
 // AtlasImportRequest parsing (spec 5.1, 5.3, P4): option values are strings in Atlas; we also take numbers and
 // booleans (as their text) and, for `transforms` / `transformers`, JSON objects or arrays.
+import { MAX_SERVER_REFERENCE_CHARS } from '../atlas-server/server-name';
 import { AtlasError, ErrorCode } from '../common/errors';
 
 /** Options as Atlas would see them: every value a string, except transforms / transformers kept as given. */
@@ -76,7 +77,7 @@ export function normaliseOptions(raw: Record<string, unknown>): ImportOptions {
     updateTypeDefinition: echo.updateTypeDefinition === undefined || echo.updateTypeDefinition === 'true',
     startGuid: blankToUndefined(echo.startGuid),
     startPosition,
-    replicatedFrom: blankToUndefined(echo.replicatedFrom),
+    replicatedFrom: serverReference(blankToUndefined(echo.replicatedFrom)),
     skipUpdateReplicationAttr: echo.skipUpdateReplicationAttr === 'true',
     fileName: blankToUndefined(echo.fileName),
     format: echo.format === 'zipDirect' ? 'zipDirect' : 'standard',
@@ -87,6 +88,13 @@ export function normaliseOptions(raw: Record<string, unknown>): ImportOptions {
 function integerOption(name: string, text: string): number {
   if (!/^-?\d+$/.test(text.trim())) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${name}: "${text}" is not an integer`]);
   return Number(text.trim());
+}
+
+function serverReference(v: string | undefined): string | undefined {
+  if (v !== undefined && v.length > MAX_SERVER_REFERENCE_CHARS) {
+    throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`replicatedFrom: a server name of at most ${MAX_SERVER_REFERENCE_CHARS} characters, not "${v.slice(0, 40)}…"`]);
+  }
+  return v;
 }
 
 function blankToUndefined(v: string | undefined): string | undefined {
