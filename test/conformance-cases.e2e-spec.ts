@@ -3,14 +3,10 @@
 // endpoint, metrics per type, types of attributes).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import archiver from 'archiver';
-import StreamZip from 'node-stream-zip';
 import { Client } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, NON_ADMIN, startTestApp, type TestApp } from './helpers/test-app';
-import { ATLAS_ZIPS, hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
+import { ATLAS_ZIPS, hiveModelsDir, importZip, makeZip, readZipEntry, resetRepository, zipPath } from './helpers/fixtures';
 
 const STOCKS_DB = '886c5e9c-3ac6-40be-8201-fb0cebb64783';
 const STOCKS_HDFS = 'c0a5782a-e4b7-4552-9ad3-709771bfce00';
@@ -23,26 +19,6 @@ const P1_BODY = {
   ATLAS5005E: 'Another import or export is in progress. Please try again.',
 };
 const STOCKS_EXPORT = { itemsToExport: [{ typeName: 'hive_db', uniqueAttributes: { qualifiedName: 'stocks@cl1' } }], options: { fetchType: 'full' } };
-
-async function makeZip(entries: Array<[string, string]>): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-conformance-')), 'test.zip');
-  const out = fs.createWriteStream(file);
-  const zip = archiver('zip');
-  zip.pipe(out);
-  for (const [name, content] of entries) zip.append(content, { name });
-  await zip.finalize();
-  await new Promise<void>((r) => out.on('close', () => r()));
-  return file;
-}
-
-async function readZipEntry(zipFile: string, name: string): Promise<string> {
-  const zip = new StreamZip.async({ file: zipFile });
-  try {
-    return (await zip.entryData(name)).toString('utf8');
-  } finally {
-    await zip.close();
-  }
-}
 
 const entityMetrics = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('entity:')));
 

@@ -2,11 +2,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import archiver from 'archiver';
-import StreamZip from 'node-stream-zip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
-import { ATLAS_ZIPS, entityRow, hiveModelsDir, importZip, resetRepository } from './helpers/fixtures';
+import { ATLAS_ZIPS, entityRow, hiveModelsDir, importZip, makeZip, readZipEntry, resetRepository } from './helpers/fixtures';
 
 const g = {
   stocksDb: '886c5e9c-3ac6-40be-8201-fb0cebb64783',
@@ -28,26 +26,6 @@ function metricsWithoutDuration(body: { metrics: Record<string, number> }) {
   const { duration, ...rest } = body.metrics;
   expect(duration).toBeGreaterThanOrEqual(0);
   return rest;
-}
-
-async function makeZip(entries: Array<[string, string]>): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-zip-')), 'test.zip');
-  const out = fs.createWriteStream(file);
-  const zip = archiver('zip');
-  zip.pipe(out);
-  for (const [name, content] of entries) zip.append(content, { name });
-  await zip.finalize();
-  await new Promise<void>((r) => out.on('close', () => r()));
-  return file;
-}
-
-async function readZipEntry(zipFile: string, name: string): Promise<string> {
-  const zip = new StreamZip.async({ file: zipFile });
-  try {
-    return (await zip.entryData(name)).toString('utf8');
-  } finally {
-    await zip.close();
-  }
 }
 
 describe('12.1 ZIP reading and error handling (Repo(base) / Repo(hive))', () => {

@@ -67,3 +67,25 @@ export async function editedFixture(name: string, edit: (entryName: string, json
   await new Promise<void>((r) => out.on('close', () => r()));
   return file;
 }
+
+/** A ZIP of the given [name, content] entries, in a temporary folder of its own. */
+export async function makeZip(entries: Array<[string, string]>): Promise<string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-zip-')), 'test.zip');
+  const out = fs.createWriteStream(file);
+  const zip = archiver('zip');
+  zip.pipe(out);
+  for (const [name, content] of entries) zip.append(content, { name });
+  await zip.finalize();
+  await new Promise<void>((r) => out.on('close', () => r()));
+  return file;
+}
+
+/** One entry of a ZIP as text. */
+export async function readZipEntry(zipFile: string, name: string): Promise<string> {
+  const zip = new StreamZip.async({ file: zipFile });
+  try {
+    return (await zip.entryData(name)).toString('utf8');
+  } finally {
+    await zip.close();
+  }
+}
