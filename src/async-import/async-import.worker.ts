@@ -2,7 +2,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import * as fs from 'node:fs/promises';
 import { AtlasError, ErrorCode } from '../common/errors';
-import { normaliseOptions } from '../import/import-request';
+import { normaliseOptions, resumePosition } from '../import/import-request';
 import { ImportService } from '../import/import.service';
 import type { AtlasImportResult } from '../metadata/model';
 import { OperationLockService } from '../operation-lock';
@@ -131,15 +131,16 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
     let outcome: JobOutcome;
     try {
       if (!job.filePath) throw new AtlasError(ErrorCode.INTERNAL_ERROR, ['the spooled archive of this import is missing']);
+      const options = normaliseOptions(job.options);
       const ran = await this.imports.run({
         zipPath: job.filePath,
-        options: normaliseOptions(job.options),
+        options,
         caller: job.caller,
         endpoint: 'import',
         signal: running.abort.signal,
         onProgress: async (p) => {
           imported = p.committedUnits;
-          resume.lastCommittedPosition = p.committedUnits - 1;
+          resume.lastCommittedPosition = resumePosition(options.format, p.committedUnits - 1);
           resume.lastCommittedGuid = p.lastCommittedGuid;
           if (await this.store.progress(job.importId, imported, resume.lastCommittedPosition, resume.lastCommittedGuid)) {
             this.abortLocal(job.importId);

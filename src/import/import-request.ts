@@ -66,7 +66,9 @@ export function normaliseOptions(raw: Record<string, unknown>): ImportOptions {
     else if (JSON_VALUED.has(k)) echo[k] = JSON.stringify(v);
     else throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${k}: option values must be strings, numbers or booleans`]);
   }
-  const startPosition = echo.startPosition === undefined || echo.startPosition.trim() === '' ? undefined : integerOption('startPosition', echo.startPosition);
+  // spec 5.8: startGuid wins when both are given (zipDirect ignores startGuid): then startPosition is not read
+  const positionUsed = echo.format === 'zipDirect' || blankToUndefined(echo.startGuid) === undefined;
+  const startPosition = !positionUsed || echo.startPosition === undefined || echo.startPosition.trim() === '' ? undefined : integerOption('startPosition', echo.startPosition);
   const size = echo.size === undefined || echo.size.trim() === '' ? 1 : integerOption('size', echo.size);
   return {
     raw,
@@ -105,6 +107,15 @@ function blankToUndefined(v: string | undefined): string | undefined {
  * spec 5.8: the index of the first unit to import. `startGuid` wins: start after its first occurrence (not found ⇒
  * 0). `startPosition` n ⇒ n + 1 (the index of the last unit already imported). zipDirect: startPosition n skips n.
  */
+/**
+ * spec P9: the `lastCommittedPosition` a result, an error body or an audit reports, as the `startPosition` that
+ * resumes after the unit at `position`: its index in the export order (5.8: "treated as the index of the last entity
+ * already imported"), or for zipDirect the number of array elements done (5.8: "skips the first n array elements").
+ */
+export function resumePosition(format: ImportOptions['format'], position: number): number {
+  return format === 'zipDirect' ? position + 1 : position;
+}
+
 export function startIndex(options: ImportOptions, order: { indexOf(guid: string): number }): number {
   if (options.format === 'zipDirect') return Math.max(0, options.startPosition ?? 0);
   if (options.startGuid !== undefined) {

@@ -14,7 +14,7 @@ import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
 import { applyTransformsToUnit } from '../transforms';
 import { checkBeforeImport } from './import-checks';
 import { ImportMetrics } from './import-metrics';
-import { ImportOptions, startIndex } from './import-request';
+import { ImportOptions, resumePosition, startIndex } from './import-request';
 import { ZipSource } from './zip/zip-source';
 
 export interface ImportRun {
@@ -41,7 +41,7 @@ export interface ImportOutcome {
   processedPages?: AsyncIterable<string[]>;
 }
 
-/** Where a failed import stopped (spec P9): resume with startPosition = lastCommittedPosition. */
+/** Where a failed import stopped (spec P9): resume with startPosition = lastCommittedPosition (resumePosition). */
 export interface ResumePoint {
   lastCommittedPosition?: number;
   lastCommittedGuid?: string;
@@ -126,7 +126,7 @@ export class ImportService {
         metrics.addBatch(written.units);
         for (const g of written.unresolvedTargets) unresolved.add(g);
         const last = positions[positions.length - 1];
-        resume.lastCommittedPosition = last.position;
+        resume.lastCommittedPosition = resumePosition(options.format, last.position);
         resume.lastCommittedGuid = last.guid;
         await req.onProgress?.({ committedUnits: last.position + 1, totalUnits: order.length || options.size, lastCommittedGuid: last.guid });
       };

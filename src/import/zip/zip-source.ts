@@ -414,8 +414,8 @@ export class ZipSource {
     try {
       for await (const bytes of splitJsonArray(this.inflatedChunks(entry), this.limits.maxEntryBytes)) {
         position++;
-        // an element that cannot be `{}` need not be parsed when it is skipped
-        if (position < startIndex && bytes.length > 16) continue;
+        // an element that cannot be `{}` (whatever blanks it holds) need not be parsed when it is skipped
+        if (position < startIndex && !isEmptyObjectText(bytes)) continue;
         const value = this.parseJson(entry, bytes, position);
         // spec 2.7: parsing stops at the first empty object
         if (isRecord(value) && Object.keys(value).length === 0) return;
@@ -599,6 +599,18 @@ export class ZipSource {
     }
     this.checkContent(entry, size, crc);
   }
+}
+
+/** `{}` with only JSON blanks inside: the end marker of a zipDirect array (spec 2.7). */
+function isEmptyObjectText(bytes: Buffer): boolean {
+  let i = 0;
+  let j = bytes.length - 1;
+  const blank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  while (i <= j && blank(bytes[i])) i++;
+  while (j >= i && blank(bytes[j])) j--;
+  if (bytes[i] !== 0x7b || bytes[j] !== 0x7d || j <= i) return false;
+  for (let k = i + 1; k < j; k++) if (!blank(bytes[k])) return false;
+  return true;
 }
 
 function hex(n: number): string {
