@@ -38,6 +38,11 @@ function timestamp(name: string, v: unknown): number | undefined {
 export function parseAuditQuery(query: Record<string, QueryValue | unknown>, paging: AuditPaging): AuditSearch {
   const limit = integer(query.limit);
   const offset = integer(query.offset);
+  // spec 9.2: absent or < 0 ⇒ 0; a whole number past the safe range is not "absent": a 400, not page 1 again
+  const offsetText = text(query.offset)?.trim();
+  if (offset === undefined && offsetText !== undefined && /^\+?\d+$/.test(offsetText)) {
+    throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`offset: "${offsetText}" is too large`]);
+  }
   return {
     serverName: text(query.serverName),
     userName: text(query.userName),

@@ -88,8 +88,9 @@ function parseBoolean(option: string, v: unknown): boolean {
 /** a long, as a JSON number or numeric text (spec 3.2); Atlas fails with 500 on anything else, we answer 400 */
 function parseChangeMarker(v: unknown): number {
   if (v === undefined || v === null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v)) return Math.max(0, v);
-  if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return Math.max(0, Number(v.trim()));
+  // within a long and a safe JavaScript integer: change sequences are far below either
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v.trim()) : NaN;
+  if (Number.isSafeInteger(n)) return Math.max(0, n);
   throw bad(OPTION_CHANGE_MARKER, 'a whole number (the changeMarker of an earlier export result)', v);
 }
 
