@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AtlasError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { AtlasObjectId, Caller } from '../metadata/model';
 import { MetadataStore } from '../metadata/store/metadata-store';
@@ -37,19 +38,29 @@ export class HdfsPathService {
       if (!existing) missing.push(p);
     }
     if (missing.length === 0) return [];
-    const result = await this.store.writeUnits(
-      missing.map((p, i) => ({
-        entity: {
-          typeName: HDFS_PATH_TYPE,
-          guid: `-${i + 1}`,
-          status: 'ACTIVE' as const,
-          attributes: { qualifiedName: p.qualifiedName, path: p.path, name: p.path, clusterName: cluster },
-        },
-      })),
-      { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true, replaceClassifications: false },
-    );
-    const created = result.units.flatMap((u) => u.created.map((h) => h.guid));
-    this.log.log(`created ${created.length} hdfs_path entit${created.length === 1 ? 'y' : 'ies'} for export: ${missing.map((p) => p.qualifiedName).join(', ')}`);
+    // one at a time: a path that cannot be created (its qualifiedName held by an entity of another type, spec 10.3)
+    // FAILs its own item at resolution, the other items go on (spec 3.3)
+    const created: string[] = [];
+    for (const p of missing) {
+      try {
+        const result = await this.store.writeUnits(
+          [{
+            entity: {
+              typeName: HDFS_PATH_TYPE,
+              guid: '-1',
+              status: 'ACTIVE' as const,
+              attributes: { qualifiedName: p.qualifiedName, path: p.path, name: p.path, clusterName: cluster },
+            },
+          }],
+          { mode: 'api', user: caller.userName, now: Date.now(), types, skipUnchanged: false, defaultPropagate: true, replaceClassifications: false },
+        );
+        created.push(...result.units.flatMap((u) => u.created.map((h) => h.guid)));
+      } catch (e) {
+        if (!(e instanceof AtlasError)) throw e;
+        this.log.warn(`hdfs_path ${p.qualifiedName} not created for the export (its item fails): ${e.message}`);
+      }
+    }
+    if (created.length > 0) this.log.log(`created ${created.length} hdfs_path entit${created.length === 1 ? 'y' : 'ies'} for export`);
     return created;
   }
 }
