@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, CallerInfo } from '../auth';
 import type { Caller } from '../metadata/model';
@@ -20,6 +20,7 @@ export class ExportController {
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'the ZIP (entity files, atlas-export-order.json, atlas-typesdef.json, atlas-export-info.json)' })
   @ApiNoContentResponse({ description: 'nothing exported and options.omitZipResponseForEmptyExport is true' })
+  @ApiBadRequestResponse({ description: 'ATLAS-400-00-01A: a bad option value, named' })
   async export(@Body() request: ExportRequestDto, @CallerInfo() caller: Caller, @Res() res: Response): Promise<void> {
     await this.exports.streamTo(res, request, caller);
   }

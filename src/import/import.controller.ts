@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
-import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import * as fs from 'node:fs/promises';
 import { AdminOnly, CallerInfo } from '../auth';
@@ -27,6 +27,7 @@ export class ImportController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['data'], properties: { data: { type: 'string', format: 'binary' }, request: { type: 'string', example: '{"options":{"replicatedFrom":"cl1"}}' } } } })
   @ApiOkResponse({ description: 'AtlasImportResult' })
+  @ApiBadRequestResponse({ description: 'ATLAS-400-00-09F a bad archive (naming the entry), 08A an empty one, 01A a bad option, 028 a bad transform; nothing written' })
   async import(
     @UploadedFiles() files: UploadedParts,
     @Body() body: Record<string, unknown>,
@@ -53,6 +54,7 @@ export class ImportController {
   @ApiOperation({ summary: 'Import a ZIP from the server folder IMPORT_DIR (body: AtlasImportRequest with options.fileName)' })
   @ApiBody({ schema: { type: 'object', example: { options: { fileName: 'stocks.zip', replicatedFrom: 'cl1' } } } })
   @ApiOkResponse({ description: 'AtlasImportResult' })
+  @ApiBadRequestResponse({ description: 'ATLAS-400-00-09F a bad archive (naming the entry), 08A an empty one, 01A a bad option, 028 a bad transform; nothing written' })
   async importFile(@Body() body: unknown, @CallerInfo() caller: Caller, @Res() res: Response): Promise<void> {
     const options = parseImportRequest(body);
     const zipPath = this.imports.resolveImportFile(options.fileName);

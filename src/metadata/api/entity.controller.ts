@@ -11,6 +11,7 @@ import { queryList } from './unique-attributes';
 
 const UNIQUE_ATTRIBUTE_QUERY = {
   name: 'attr:qualifiedName',
+  type: String,
   required: false,
   description: 'one or more `attr:<unique attribute>=<value>` parameters',
   example: 'sales@cl1',
@@ -64,7 +65,7 @@ export class EntityController {
 
   @Get('bulk')
   @ApiOperation({ summary: 'Entities by guid (`guid` repeated), with the entities they own in referredEntities' })
-  @ApiQuery({ name: 'guid', type: [String], isArray: true })
+  @ApiQuery({ name: 'guid', type: String, isArray: true })
   @ApiOkResponse({ type: AtlasEntitiesWithExtInfoDto })
   getByGuids(@Query('guid') guid: string | string[]): Promise<AtlasEntitiesWithExtInfo> {
     return this.entities.getByGuids(queryList(guid));
