@@ -250,10 +250,12 @@ export function planTypeDefImport(incoming: AtlasTypesDef, existing: TypeLookup)
     // a name registered under another category is left alone, as in Atlas
   }
 
-  // relationship-end names contributed by incoming relationshipDefs, per end type (spec 5.6: never re-added as attributes)
+  // relationship-end names contributed by the relationshipDefs this import creates, per end type (spec 5.6: never
+  // re-added as attributes); an existing relationshipDef keeps its ends, which resolved types already know
   const incomingEnds = new Map<string, Set<string>>();
   for (const rel of incoming.relationshipDefs ?? []) {
-    for (const end of [rel?.endDef1, rel?.endDef2]) {
+    if (!rel || existing.categoryOf(rel.name)) continue;
+    for (const end of [rel.endDef1, rel.endDef2]) {
       if (!end || typeof end.type !== 'string' || typeof end.name !== 'string') continue;
       let s = incomingEnds.get(end.type);
       if (!s) incomingEnds.set(end.type, (s = new Set()));
