@@ -10,5 +10,6 @@ export default defineConfig({
     // e2e files each create their own database; two at a time fits 2 cores
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.mts'],
+    globalSetup: ['./test/global-tmp.mts'],
   },
 });
