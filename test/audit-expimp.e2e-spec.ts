@@ -1,16 +1,13 @@
 // Export/import audits (spec 9, issue 6) on real PostgreSQL: failed imports are audited with their status and
 // resume position (P9); a large import keeps its processedEntities in the summary while they fit (5.9, 9.1);
 // GET /admin/expimp/audit filters, paging, order and access.
-import archiver from 'archiver';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AUDIT_SUMMARY_MAX_CHARS } from '../src/atlas-server/replication.service';
 import { PROCESSED_INLINE_MAX } from '../src/import/import.service';
 import { ExportImportAuditService } from '../src/audit/export-import-audit.service';
-import { editedFixture, hiveModelsDir, importZip, resetRepository, zipPath } from './helpers/fixtures';
+import { editedFixture, hiveModelsDir, importZip, makeZip, resetRepository, zipPath } from './helpers/fixtures';
 import { ADMIN, NON_ADMIN, startTestApp, type TestApp } from './helpers/test-app';
 
 const STOCKS_TABLE = '027a987e-867a-4c98-ac1e-c5ded41130d3';
@@ -109,14 +106,7 @@ describe('audits of failed imports', () => {
  * attributes, so that tens of thousands of entities import in seconds.
  */
 async function wideArchive(units: number, referred: number): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-t-audit-')), 'wide.zip');
-  const zip = archiver('zip');
-  const done = new Promise<void>((resolve, reject) => {
-    const out = fs.createWriteStream(file);
-    out.on('close', () => resolve());
-    zip.on('error', reject);
-    zip.pipe(out);
-  });
+  const entries: Array<[string, string]> = [];
   const entity = (guid: string) => ({ typeName: 'audit_item', guid, status: 'ACTIVE', attributes: { qualifiedName: `item-${guid}` } });
   const order: string[] = [];
   for (let u = 0; u < units; u++) {
@@ -127,14 +117,12 @@ async function wideArchive(units: number, referred: number): Promise<string> {
       const guid = randomUUID();
       referredEntities[guid] = entity(guid);
     }
-    zip.append(JSON.stringify({ entity: entity(main), referredEntities }), { name: `${main}.json` });
+    entries.push([`${main}.json`, JSON.stringify({ entity: entity(main), referredEntities })]);
   }
-  zip.append(JSON.stringify(order), { name: 'atlas-export-order.json' });
-  zip.append(JSON.stringify({ entityDefs: [{ category: 'ENTITY', name: 'audit_item', superTypes: ['Referenceable'], attributeDefs: [] }] }), { name: 'atlas-typesdef.json' });
-  zip.append(JSON.stringify({ request: { itemsToExport: [{ typeName: 'audit_item', guid: order[0] }], options: {} }, operationStatus: 'SUCCESS', changeMarker: 0 }), { name: 'atlas-export-info.json' });
-  await zip.finalize();
-  await done;
-  return file;
+  entries.push(['atlas-export-order.json', JSON.stringify(order)]);
+  entries.push(['atlas-typesdef.json', JSON.stringify({ entityDefs: [{ category: 'ENTITY', name: 'audit_item', superTypes: ['Referenceable'], attributeDefs: [] }] })]);
+  entries.push(['atlas-export-info.json', JSON.stringify({ request: { itemsToExport: [{ typeName: 'audit_item', guid: order[0] }], options: {} }, operationStatus: 'SUCCESS', changeMarker: 0 })]);
+  return makeZip(entries);
 }
 
 // spec 5.9 step 2: the IMPORT audit's resultSummary is the import result with its processedEntities; spec 9.1: they

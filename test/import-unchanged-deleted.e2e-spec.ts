@@ -4,12 +4,10 @@
 // server's own export with `classifications: []` added, as Atlas writes it (3.6 omits an empty list, and 5.7.5 rewrites
 // an entity whose ZIP lacks the member).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import archiver from 'archiver';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
-import { hiveModelsDir, importZip } from './helpers/fixtures';
+import { hiveModelsDir, importZip, makeZip } from './helpers/fixtures';
 import { exportZip } from './helpers/export-archive';
 
 const DELETED_TABLE = 'e17413b9-4467-4860-a74d-f73ebb5eeeeb';
@@ -43,20 +41,16 @@ it('re-importing an identical archive whose hive_db lists its DELETED table repo
   expect(view.body.entity.relationshipAttributes.tables.map((x: { guid: string }) => x.guid).sort())
     .toEqual(db.relationshipAttributes.tables.map((x) => x.guid).sort());
 
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-reimport-')), 'again.zip');
-  const out = fs.createWriteStream(file);
-  const zip = archiver('zip');
-  zip.pipe(out);
+  const entries: Array<[string, string]> = [];
   for (const name of a.names) {
     const json = a.json.get(name) as { entity?: { classifications?: unknown[] }; referredEntities?: Record<string, { classifications?: unknown[] }> };
     if (json && json.entity) {
       json.entity.classifications ??= [];
       for (const r of Object.values(json.referredEntities ?? {})) r.classifications ??= [];
     }
-    zip.append(JSON.stringify(json), { name });
+    entries.push([name, JSON.stringify(json)]);
   }
-  await zip.finalize();
-  await new Promise<void>((r) => out.on('close', () => r()));
+  const file = await makeZip(entries);
 
   const [before] = await t.db.query(`SELECT update_time, change_seq FROM entity WHERE guid = $1`, [BASE_DB]);
   const again = await importZip(t, file);
