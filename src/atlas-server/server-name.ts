@@ -6,6 +6,12 @@
  */
 export const MAX_SERVER_REFERENCE_CHARS = 1024;
 
+/** Why a server reference given as an option is refused, or undefined when it is taken. */
+export function serverReferenceProblem(reference: string | undefined): string | undefined {
+  if (reference === undefined || reference.length <= MAX_SERVER_REFERENCE_CHARS) return undefined;
+  return `a server name of at most ${MAX_SERVER_REFERENCE_CHARS} characters`;
+}
+
 /** The `additionalInfo` key replication writes (spec 7.2). */
 export const REPL_DETAILS = 'REPL_DETAILS';
 

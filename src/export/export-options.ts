@@ -2,7 +2,7 @@
 // the default (or fails with 500 on a bad changeMarker); the product answers 400 ATLAS-400-00-01A naming the option
 // when a value has the wrong type, and keeps Atlas's defaults for recognised types with unrecognised values
 // (fetchType "foo" ⇒ full, matchType "CONTAINS" ⇒ exact match).
-import { MAX_SERVER_REFERENCE_CHARS } from '../atlas-server/server-name';
+import { serverReferenceProblem } from '../atlas-server/server-name';
 import { AtlasError, ErrorCode } from '../common/errors';
 import type { AttributeMatch } from '../metadata/store/export-reader';
 
@@ -95,7 +95,8 @@ function parseChangeMarker(v: unknown): number {
 }
 
 function serverReference(option: string, v: string | undefined): string | undefined {
-  if (v !== undefined && v.length > MAX_SERVER_REFERENCE_CHARS) throw bad(option, `a server name of at most ${MAX_SERVER_REFERENCE_CHARS} characters`, `${v.slice(0, 40)}…`);
+  const problem = serverReferenceProblem(v);
+  if (problem) throw bad(option, problem, `${v!.slice(0, 40)}…`);
   return v;
 }
 

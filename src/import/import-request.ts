@@ -1,6 +1,6 @@
 // AtlasImportRequest parsing (spec 5.1, 5.3, P4): option values are strings in Atlas; we also take numbers and
 // booleans (as their text) and, for `transforms` / `transformers`, JSON objects or arrays.
-import { MAX_SERVER_REFERENCE_CHARS } from '../atlas-server/server-name';
+import { serverReferenceProblem } from '../atlas-server/server-name';
 import { AtlasError, ErrorCode } from '../common/errors';
 
 /** Options as Atlas would see them: every value a string, except transforms / transformers kept as given. */
@@ -93,9 +93,8 @@ function integerOption(name: string, text: string): number {
 }
 
 function serverReference(v: string | undefined): string | undefined {
-  if (v !== undefined && v.length > MAX_SERVER_REFERENCE_CHARS) {
-    throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`replicatedFrom: a server name of at most ${MAX_SERVER_REFERENCE_CHARS} characters, not "${v.slice(0, 40)}…"`]);
-  }
+  const problem = serverReferenceProblem(v);
+  if (problem) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`replicatedFrom: ${problem}, not "${v!.slice(0, 40)}…"`]);
   return v;
 }
 
