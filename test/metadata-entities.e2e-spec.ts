@@ -359,6 +359,20 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       expect(summary.classifications).toEqual([expect.objectContaining({ typeName: 'PII', entityGuid: ordersGuid })]);
     });
 
+    it('a type the entity already carries, or named twice, is 400 ATLAS-400-00-01B and changes nothing', async () => {
+      const before = await t.db.query(`SELECT c.attributes, e.update_time, e.change_seq FROM classification c JOIN entity e ON e.guid = c.entity_guid
+                                        WHERE c.entity_guid = $1 AND c.type_name = 'PII'`, [ordersGuid]);
+      expect(before).toHaveLength(1);
+      const again = await t.as(ADMIN).post(`${V2}/entity/guid/${ordersGuid}/classifications`).send([{ typeName: 'PII', attributes: { level: 9 } }]).expect(400);
+      expect(again.body).toEqual({ errorCode: 'ATLAS-400-00-01B', errorMessage: `instance ${ordersGuid} already is associated with classification PII` });
+      expect(await t.db.query(`SELECT c.attributes, e.update_time, e.change_seq FROM classification c JOIN entity e ON e.guid = c.entity_guid
+                               WHERE c.entity_guid = $1 AND c.type_name = 'PII'`, [ordersGuid])).toEqual(before);
+
+      const twice = await t.as(ADMIN).post(`${V2}/entity/guid/${dbGuid}/classifications`).send([{ typeName: 'PII' }, { typeName: 'PII', attributes: { level: 1 } }]).expect(400);
+      expect(twice.body).toEqual({ errorCode: 'ATLAS-400-00-01B', errorMessage: `instance ${dbGuid} already is associated with classification PII` });
+      expect(await countRows(`SELECT count(*) AS n FROM classification WHERE entity_guid = $1`, [dbGuid])).toBe(0);
+    });
+
     it('an unknown classification type is refused', async () => {
       const res = await t.as(ADMIN).post(`${V2}/entity/guid/${ordersGuid}/classifications`).send([{ typeName: 'NoSuchTag' }]).expect(400);
       expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-014', errorMessage: 'Type CLASSIFICATION with name NoSuchTag does not exist' });

@@ -36,6 +36,7 @@ export const ErrorCode = {
   ATTRIBUTE_DELETION_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00D', '{0}.{1} : attribute delete not supported'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),
   INVALID_RELATIONSHIP_END_TYPE: def(400, 'ATLAS-400-00-036', 'invalid relationshipDef: {0}: end type 1: {1}, end type 2: {2}'),
+  CLASSIFICATION_ALREADY_ASSOCIATED: def(400, 'ATLAS-400-00-01B', 'instance {0} already is associated with classification {1}'),
   INVALID_ENTITY_FOR_CLASSIFICATION: def(400, 'ATLAS-400-00-055', "Entity (guid='{0}',typename='{1}') cannot be classified by Classification '{2}', because '{1}' is not in the ClassificationDef's restrictions."),
   INSTANCE_UNIQUE_ATTRIBUTE_DUPLICATE: def(400, 'ATLAS-400-00-0A3', 'Unique attribute {0} with value {1} already exists for type {2}'),
   INSTANCE_CRUD_INVALID_PARAMS: def(404, 'ATLAS-404-00-007', 'Invalid instance creation/updation parameters passed : {0}'),

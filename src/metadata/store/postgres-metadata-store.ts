@@ -815,6 +815,17 @@ export class PostgresMetadataStore extends MetadataStore {
       const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
       for (const c of classifications) checkClassifiable(ctx.types, c, guid, found[0].type_name);
+      // Atlas: a type the entity already carries as its own, or named twice in the request, is refused (the
+      // update of an existing classification is another call); a propagated one may become an own one
+      const held: Array<{ type_name: string }> = await m.query(
+        `SELECT type_name FROM classification WHERE entity_guid = $1 AND type_name = ANY($2::text[])`,
+        [guid, classifications.map((c) => c.typeName)],
+      );
+      const taken = new Set(held.map((h) => h.type_name));
+      for (const c of classifications) {
+        if (taken.has(c.typeName)) throw new AtlasError(ErrorCode.CLASSIFICATION_ALREADY_ASSOCIATED, [guid, c.typeName]);
+        taken.add(c.typeName);
+      }
       const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
       await this.insertClassifications(m, own.map((c) => classificationRow(guid, c)));
       // adding a classification is an entity change (spec 3.5: it bumps updateTime)
