@@ -15,7 +15,8 @@ import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 // - PUT /types/typedefs replaces existing defs, but as Atlas's AtlasStructDefStoreV2.updateVertexPreUpdate does it
 //   refuses, before anything is written, an attribute removed (400 ATLAS-400-00-00D ATTRIBUTE_DELETION_NOT_SUPPORTED),
 //   a new attribute that is not optional (400 ATLAS-400-00-00C CANNOT_ADD_MANDATORY_ATTRIBUTE) and a changed attribute
-//   type (Atlas: BAD_REQUEST 400 ATLAS-400-00-029 "Data type update for attribute is not supported"). Entities keep
+//   type (Atlas: BAD_REQUEST 400 ATLAS-400-00-029 "Data type update for attribute is not supported") and a removed
+//   super-type (400 ATLAS-400-00-00E SUPERTYPE_REMOVAL_NOT_SUPPORTED, Atlas's createSuperTypeEdges). Entities keep
 //   values for every attribute they had (spec 5.6: attributes are never removed).
 // - DELETE of a business-metadata type whose attributes an entity still carries is refused like the delete of an
 //   entity type with entities: 409 ATLAS-409-00-002 "Given type {0} has references" (Atlas's
@@ -106,6 +107,17 @@ describe('type definition rules as Atlas has them', () => {
       }).expect(400);
       expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-029', errorMessage: 'Data type update for attribute is not supported' });
       expect((await orderDef()).attributeDefs.find((a) => a.name === 'region')!.typeName).toBe('string');
+    });
+
+    it('refuses to remove a super-type (400 ATLAS-400-00-00E); the def stays and the entity keeps its inherited values', async () => {
+      const current = await orderDef();
+      const before = await typeDefRow();
+      const res = await t.as(ADMIN).put(`${V2}/types/typedefs`).send({ entityDefs: [{ ...current, superTypes: [] }] }).expect(400);
+      expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-00E', errorMessage: 'superType remove not supported' });
+      expect(await typeDefRow()).toEqual(before);
+      expect((await orderDef()).superTypes).toEqual(['DataSet']);
+      const order = await t.as(ADMIN).get(`${V2}/entity/guid/${orderGuid}`).expect(200);
+      expect(order.body.entity.attributes).toMatchObject({ qualifiedName: 'tr-order-1', name: 'order 1' });
     });
 
     it('accepts what Atlas accepts: the def as read, plus an optional attribute', async () => {

@@ -34,6 +34,7 @@ export const ErrorCode = {
   INVALID_TYPE_DEFINITION: def(400, 'ATLAS-400-00-011', 'Invalid type definition {0}'),
   CANNOT_ADD_MANDATORY_ATTRIBUTE: def(400, 'ATLAS-400-00-00C', '{0}.{1} : can not add mandatory attribute'),
   ATTRIBUTE_DELETION_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00D', '{0}.{1} : attribute delete not supported'),
+  SUPERTYPE_REMOVAL_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00E', 'superType remove not supported'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),
   INVALID_RELATIONSHIP_END_TYPE: def(400, 'ATLAS-400-00-036', 'invalid relationshipDef: {0}: end type 1: {1}, end type 2: {2}'),
   CLASSIFICATION_ALREADY_ASSOCIATED: def(400, 'ATLAS-400-00-01B', 'instance {0} already is associated with classification {1}'),

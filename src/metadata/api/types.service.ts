@@ -43,8 +43,8 @@ export class TypesService {
 
   /**
    * Atlas's updateAtlasTypeDefs: every def must exist (404 ATLAS-404-00-001) and is replaced as given, but an
-   * attribute can be neither removed, nor added as mandatory, nor given another type (checkTypeDefUpdate); every def
-   * is checked before any is written.
+   * attribute can be neither removed, nor added as mandatory, nor given another type, and no super-type can be
+   * removed (checkTypeDefUpdate); every def is checked before any is written.
    */
   async update(incoming: AtlasTypesDef, caller: Caller): Promise<Required<AtlasTypesDef>> {
     const types = await this.registry.lookup();

@@ -279,6 +279,16 @@ describe('checkTypeDefUpdate (Atlas AtlasStructDefStoreV2.updateVertexPreUpdate)
     expect(body(() => checkTypeDefUpdate(current, next(channel, tags, { name: 'priority', typeName: 'int' })))).toEqual({ errorCode: 'ATLAS-400-00-00C', errorMessage: 'order.priority : can not add mandatory attribute' });
     expect(body(() => checkTypeDefUpdate(current, next({ ...channel, typeName: 'array<string>' }, tags)))).toEqual({ errorCode: 'ATLAS-400-00-029', errorMessage: 'Data type update for attribute is not supported' });
   });
+
+  it('refuses a removed super-type (400 ATLAS-400-00-00E); keeps accepting added ones', () => {
+    const table = { name: 't', superTypes: ['DataSet', 'Audited'], attributeDefs: [] } as AtlasStructDef;
+    const removed = { errorCode: 'ATLAS-400-00-00E', errorMessage: 'superType remove not supported' };
+    expect(body(() => checkTypeDefUpdate(table, { ...table, superTypes: ['DataSet'] } as AtlasStructDef))).toEqual(removed);
+    expect(body(() => checkTypeDefUpdate(table, { ...table, superTypes: [] } as AtlasStructDef))).toEqual(removed);
+    expect(body(() => checkTypeDefUpdate(table, { name: 't', attributeDefs: [] } as AtlasStructDef))).toEqual(removed);
+    expect(body(() => checkTypeDefUpdate(table, { ...table, superTypes: ['Audited', 'DataSet', 'Asset'] } as AtlasStructDef))).toBe('none');
+    expect(body(() => checkTypeDefUpdate({ name: 'x', attributeDefs: [] } as AtlasStructDef, { name: 'x', superTypes: ['Asset'], attributeDefs: [] } as AtlasStructDef))).toBe('none');
+  });
 });
 
 describe('applyModelPatch', () => {

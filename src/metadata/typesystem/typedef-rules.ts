@@ -159,7 +159,9 @@ function checkNoInheritanceCycle(incoming: AtlasTypesDef, existing: TypeLookup):
  *  - an attribute of `current` missing from `next` ⇒ 400 ATLAS-400-00-00D (stored values would lose their definition);
  *  - an attribute new in `next` that is not optional ⇒ 400 ATLAS-400-00-00C (existing entities have no value for it);
  *  - an attribute whose typeName changes ⇒ 400 ATLAS-400-00-029 "Data type update for attribute is not supported"
- *    (Atlas throws BAD_REQUEST with that text; stored values are never converted).
+ *    (Atlas throws BAD_REQUEST with that text; stored values are never converted);
+ *  - a super-type of `current` missing from `next` (entity and classification defs) ⇒ 400 ATLAS-400-00-00E
+ *    (Atlas's createSuperTypeEdges: inherited attributes and stored values would lose their definition).
  * The import merge (planTypeDefImport, spec 5.6) has its own rules: it only ever adds attributes.
  */
 export function checkTypeDefUpdate(current: AnyTypeDef, next: AnyTypeDef): void {
@@ -178,6 +180,10 @@ export function checkTypeDefUpdate(current: AnyTypeDef, next: AnyTypeDef): void 
     } else if (normalizeTypeName(existing.typeName) !== normalizeTypeName(a.typeName)) {
       throw new AtlasError(ErrorCode.BAD_REQUEST, ['Data type update for attribute is not supported']);
     }
+  }
+  const superTypes = new Set((next as { superTypes?: string[] }).superTypes ?? []);
+  for (const s of (current as { superTypes?: string[] }).superTypes ?? []) {
+    if (!superTypes.has(s)) throw new AtlasError(ErrorCode.SUPERTYPE_REMOVAL_NOT_SUPPORTED, []);
   }
 }
 
