@@ -18,6 +18,8 @@ import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 //   type (Atlas: BAD_REQUEST 400 ATLAS-400-00-029 "Data type update for attribute is not supported") and a removed
 //   super-type (400 ATLAS-400-00-00E SUPERTYPE_REMOVAL_NOT_SUPPORTED, Atlas's createSuperTypeEdges). Entities keep
 //   values for every attribute they had (spec 5.6: attributes are never removed).
+// - a business-metadata attribute holds primitive or enum values (400 ATLAS-400-00-094) and applies to entity types
+//   only (404 ATLAS-404-00-001), as Atlas's AtlasBusinessMetadataType.resolveReferences checks them.
 // - DELETE of a business-metadata type whose attributes an entity still carries is refused like the delete of an
 //   entity type with entities: 409 ATLAS-409-00-002 "Given type {0} has references" (Atlas's
 //   AtlasBusinessMetadataDefStoreV2.preDeleteByName -> checkBusinessMetadataRef).
@@ -127,6 +129,30 @@ describe('type definition rules as Atlas has them', () => {
         entityDefs: [{ ...current, attributeDefs: [...current.attributeDefs, { name: 'priority', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
       }).expect(200);
       expect((await orderDef()).attributeDefs.map((a) => a.name)).toEqual(['channel', 'region', 'priority']);
+    });
+  });
+
+  describe('POST of business metadata', () => {
+    const bmDef = (name: string, typeName: string, applicable: string) => ({
+      name, attributeDefs: [{ name: 'owner', typeName, isOptional: true, cardinality: 'SINGLE', options: { applicableEntityTypes: applicable, maxStrLength: '50' } }],
+    });
+    const stored = async (name: string) => Number((await t.db.query(`SELECT count(*) AS n FROM type_def WHERE name = $1`, [name]))[0].n);
+
+    it('an applicableEntityTypes name that is not an entity type: 404 ATLAS-404-00-001, nothing stored', async () => {
+      const unknown = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ businessMetadataDefs: [bmDef('tr_bm_bad', 'string', '["tr_order","tr_nope"]')] }).expect(404);
+      expect(unknown.body).toEqual({ errorCode: 'ATLAS-404-00-001', errorMessage: 'Given typename tr_nope was invalid' });
+      const notEntity = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ businessMetadataDefs: [bmDef('tr_bm_bad', 'string', '["tr_bm"]')] }).expect(404);
+      expect(notEntity.body).toEqual({ errorCode: 'ATLAS-404-00-001', errorMessage: 'Given typename tr_bm was invalid' });
+      expect(await stored('tr_bm_bad')).toBe(0);
+    });
+
+    it('an attribute of an entity type: 400 ATLAS-400-00-094, nothing stored', async () => {
+      const res = await t.as(ADMIN).post(`${V2}/types/typedefs`).send({ businessMetadataDefs: [bmDef('tr_bm_bad', 'array<tr_order>', '["tr_order"]')] }).expect(400);
+      expect(res.body).toEqual({
+        errorCode: 'ATLAS-400-00-094',
+        errorMessage: 'tr_bm_bad.owner: invalid attribute type. Business-metadata attribute cannot be of type entity/classification/struct/business-metadata',
+      });
+      expect(await stored('tr_bm_bad')).toBe(0);
     });
   });
 

@@ -35,6 +35,7 @@ export const ErrorCode = {
   CANNOT_ADD_MANDATORY_ATTRIBUTE: def(400, 'ATLAS-400-00-00C', '{0}.{1} : can not add mandatory attribute'),
   ATTRIBUTE_DELETION_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00D', '{0}.{1} : attribute delete not supported'),
   SUPERTYPE_REMOVAL_NOT_SUPPORTED: def(400, 'ATLAS-400-00-00E', 'superType remove not supported'),
+  BUSINESS_METADATA_DEF_ATTRIBUTE_TYPE_INVALID: def(400, 'ATLAS-400-00-094', '{0}.{1}: invalid attribute type. Business-metadata attribute cannot be of type entity/classification/struct/business-metadata'),
   INSTANCE_ATTRIBUTE_VALUE_INVALID: def(400, 'ATLAS-400-00-03C', 'Invalid value {0} for attribute {1}'),
   INVALID_RELATIONSHIP_END_TYPE: def(400, 'ATLAS-400-00-036', 'invalid relationshipDef: {0}: end type 1: {1}, end type 2: {2}'),
   CLASSIFICATION_ALREADY_ASSOCIATED: def(400, 'ATLAS-400-00-01B', 'instance {0} already is associated with classification {1}'),

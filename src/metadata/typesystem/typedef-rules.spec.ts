@@ -234,6 +234,17 @@ describe('validateTypesDef', () => {
     expect(code(() => validateTypesDef({ entityDefs: [{ name: 'A', superTypes: ['B'], attributeDefs: [] }, { name: 'B', superTypes: ['A'], attributeDefs: [] }] }, base, 'create'))).toBe('ATLAS-400-00-011');
     expect(code(() => validateTypesDef({ structDefs: [{ name: 'DataSet', attributeDefs: [] }] }, base, 'createOrUpdate'))).toBe('ATLAS-400-00-011');
   });
+  it('business metadata: primitive or enum attributes, applicable to entity types only (Atlas AtlasBusinessMetadataType)', () => {
+    const bm = (typeName: string, applicable: string) => ({
+      name: 'bm', attributeDefs: [{ name: 'steward', typeName, isOptional: true, cardinality: 'SINGLE' as const, options: { applicableEntityTypes: applicable, maxStrLength: '50' } }],
+    });
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('string', '["DataSet","A"]')], entityDefs: [{ name: 'A', attributeDefs: [] }] }, base, 'create'))).toBe('none');
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('array<e>', '["DataSet"]')], enumDefs: [{ name: 'e', elementDefs: [{ value: 'X' }] }] }, base, 'create'))).toBe('none');
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('string', '["Nope"]')] }, base, 'create'))).toBe('ATLAS-404-00-001');
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('string', '["S"]')], structDefs: [{ name: 'S', attributeDefs: [] }] }, base, 'create'))).toBe('ATLAS-404-00-001');
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('DataSet', '["DataSet"]')] }, base, 'create'))).toBe('ATLAS-400-00-094');
+    expect(code(() => validateTypesDef({ businessMetadataDefs: [bm('map<string,S>', '["DataSet"]')], structDefs: [{ name: 'S', attributeDefs: [] }] }, base, 'create'))).toBe('ATLAS-400-00-094');
+  });
   it('accepts every fixture model in load order', async () => {
     let ts = base;
     for (const f of ['1020-fs_model.json', '1030-hive_model.json']) {

@@ -84,6 +84,7 @@ export function validateTypesDef(incoming: AtlasTypesDef, existing: TypeLookup, 
         if (c !== category) throw new AtlasError(ErrorCode.INVALID_TYPE_DEFINITION, [`${def.name}: super-type ${s} is not a ${category} type`]);
       }
     }
+    if (category === 'BUSINESS_METADATA') for (const attr of attrs ?? []) checkBusinessAttributeDef(def.name, attr, categoryOf);
     if (category === 'CLASSIFICATION') {
       for (const e of (def as AtlasClassificationDef).entityTypes ?? []) {
         const c = categoryOf(e);
@@ -127,6 +128,21 @@ function checkAttributeDef(typeName: string, attr: AtlasAttributeDef, categoryOf
   for (const n of namedTypesOf(ref)) {
     if (isPrimitiveType(n)) continue;
     if (!categoryOf(n)) throw new AtlasError(ErrorCode.TYPE_NAME_NOT_FOUND, [n]);
+  }
+}
+
+/**
+ * Atlas's AtlasBusinessMetadataType.resolveReferences: a business attribute holds primitive or enum values only
+ * (400 ATLAS-400-00-094), and each of its `applicableEntityTypes` is an entity type (404 ATLAS-404-00-001).
+ */
+function checkBusinessAttributeDef(typeName: string, attr: AtlasAttributeDef, categoryOf: (n: string) => TypeCategory | undefined): void {
+  for (const n of namedTypesOf(parseTypeName(attr.typeName)!)) {
+    if (!isPrimitiveType(n) && categoryOf(n) !== 'ENUM') {
+      throw new AtlasError(ErrorCode.BUSINESS_METADATA_DEF_ATTRIBUTE_TYPE_INVALID, [typeName, attr.name]);
+    }
+  }
+  for (const e of applicableEntityTypes(attr)) {
+    if (categoryOf(e) !== 'ENTITY') throw new AtlasError(ErrorCode.TYPE_NAME_NOT_FOUND, [e]);
   }
 }
 
