@@ -77,6 +77,8 @@ function setUpSwagger(app: INestApplication): void {
     .setVersion(pkg.version)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'users of USERS_FILE (admin/admin without one, outside production)' }, BASIC_AUTH_SCHEME)
     .addSecurityRequirements(BASIC_AUTH_SCHEME)
+    // the global Basic-auth guard answers every route (none is @Public) without valid credentials
+    .addGlobalResponse({ status: 401, description: 'ATLAS-401-00-001 — no or wrong HTTP Basic credentials' })
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   // mounted on the HTTP adapter, outside Nest's router: the global Basic-auth guard does not apply (as intended)

@@ -157,6 +157,10 @@ describe('foundation over HTTP on PostgreSQL', () => {
       expect(doc.body.components.securitySchemes.basic).toMatchObject({ type: 'http', scheme: 'basic' });
       expect(doc.body.security).toEqual([{ basic: [] }]);
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/atlas/admin/version', '/api/atlas/admin/status']));
+      // every operation documents the 401 the global guard answers without credentials
+      const operations = Object.values(doc.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap((p) => Object.values(p));
+      expect(operations.length).toBeGreaterThan(20);
+      for (const op of operations) expect(op.responses['401']).toEqual({ description: 'ATLAS-401-00-001 — no or wrong HTTP Basic credentials' });
     });
   });
 
