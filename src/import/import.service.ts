@@ -9,6 +9,7 @@ import { AtlasError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { AtlasEntityWithExtInfo, AtlasImportResult, Caller } from '../metadata/model';
 import { MetadataStore, PreparedUnits, WriteContext, WriteUnit } from '../metadata/store/metadata-store';
+import { retryLostRace } from '../metadata/store/retry';
 import { TypeRegistry } from '../metadata/typesystem/type-registry';
 import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
 import { applyTransformsToUnit } from '../transforms';
@@ -121,8 +122,15 @@ export class ImportService {
       let inFlight: Promise<void> | undefined;
       const unresolved = new Set<string>();
       const ctx: WriteContext = { mode: 'import', user: req.caller.userName, now, types, skipUnchanged: true, defaultPropagate: false, replaceClassifications: true };
-      const write = async (prepared: PreparedUnits, positions: Array<{ position: number; guid: string }>) => {
-        const written = await this.store.writePrepared(prepared);
+      const write = async (units: WriteUnit[], prepared: PreparedUnits, positions: Array<{ position: number; guid: string }>) => {
+        // a batch that lost a race with a concurrent entity write (the entity API is not locked out) rolled back
+        // whole: it is prepared again from its units, so that it sees what the other write committed
+        let first: PreparedUnits | undefined = prepared;
+        const written = await retryLostRace('import batch', async () => {
+          const attempt = first ?? (await this.store.prepareUnits(units, ctx));
+          first = undefined;
+          return this.store.writePrepared(attempt);
+        });
         metrics.addBatch(written.units);
         for (const g of written.unresolvedTargets) unresolved.add(g);
         const last = positions[positions.length - 1];
@@ -145,7 +153,7 @@ export class ImportService {
         if (invalid !== undefined) throw invalid;
         if (req.signal?.aborted) throw new AtlasError(ErrorCode.BAD_REQUEST, ['the client disconnected: import stopped at a batch boundary']);
         if (!prepared) return;
-        const pending = write(prepared, batchPositions);
+        const pending = write(batch, prepared, batchPositions);
         pending.catch(() => undefined); // observed by the next flush; never an unhandled rejection meanwhile
         inFlight = pending;
         batch = [];

@@ -6,6 +6,7 @@ import { setImmediate } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { enterChangeFence } from './change-fence';
+import { retryLostRace } from './retry';
 import { copyRows, copyText } from './copy-rows';
 import { ownedClosureCte } from './owned-closure.sql';
 import { AtlasError, ErrorCode } from '../../common/errors';
@@ -172,7 +173,8 @@ export class PostgresMetadataStore extends MetadataStore {
   // ------------------------------------------------------------------------------------------------- entities
 
   async writeUnits(units: WriteUnit[], ctx: WriteContext): Promise<WriteResult> {
-    return this.writePrepared(await this.prepareUnits(units, ctx));
+    // prepared again on a retry: a write changes its prepared form (resolved references, re-mapped guids)
+    return retryLostRace('entity write', async () => this.writePrepared(await this.prepareUnits(units, ctx)));
   }
 
   async prepareUnits(units: WriteUnit[], ctx: WriteContext): Promise<PreparedUnits> {
@@ -792,14 +794,14 @@ export class PostgresMetadataStore extends MetadataStore {
   }
 
   async deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]> {
-    const deleted = await this.db.transaction(async (m) => {
+    const deleted = await retryLostRace('entity delete', () => this.db.transaction(async (m) => {
       await enterChangeFence(m);
       const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [guids]);
       const missing = guids.find((g) => !found.some((f) => f.guid === g));
       if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
       const active = found.filter((f) => f.status === 'ACTIVE').map((f) => f.guid);
       return active.length ? this.softDelete(m, active, ctx.user, ctx.now) : [];
-    });
+    }));
     if (deleted.length > 0) await this.recomputePropagation();
     return deleted;
   }
@@ -810,7 +812,7 @@ export class PostgresMetadataStore extends MetadataStore {
         throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c?.typeName]);
       }
     }
-    await this.db.transaction(async (m) => {
+    await retryLostRace('classification add', () => this.db.transaction(async (m) => {
       await enterChangeFence(m);
       const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
@@ -833,7 +835,7 @@ export class PostgresMetadataStore extends MetadataStore {
         `UPDATE entity SET update_time = $2, updated_by = $3, change_seq = nextval('entity_change_seq') WHERE guid = $1`,
         [guid, ctx.now, ctx.user],
       );
-    });
+    }));
     await this.recomputePropagation();
   }
 
