@@ -39,6 +39,33 @@ describe('concurrent entity writes', () => {
   });
 });
 
+describe('concurrent classification adds', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.as(ADMIN).post(`${V2}/types/typedefs`).send({
+      entityDefs: [{ name: 'cw_item', superTypes: ['DataSet'], attributeDefs: [] }],
+      classificationDefs: [{ name: 'CW_TAG', attributeDefs: [{ name: 'n', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
+    }).expect(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('the same classification added to one entity by many clients at once: one adds it, the others get 400 ATLAS-400-00-01B', async () => {
+    const res = await t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_item', guid: '-1', attributes: { qualifiedName: 'cw-item', name: 'item' } } }).expect(200);
+    const guid: string = res.body.guidAssignments['-1'];
+    const adds = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'CW_TAG', attributes: { n: i } }])));
+    expect(adds.filter((r) => r.status === 204)).toHaveLength(1);
+    const refused = adds.filter((r) => r.status !== 204);
+    expect(refused).toHaveLength(CLIENTS - 1);
+    for (const r of refused) expect(r.body).toEqual({ errorCode: 'ATLAS-400-00-01B', errorMessage: `instance ${guid} already is associated with classification CW_TAG` });
+    // the stored one is the one whose request succeeded
+    const winner = adds.findIndex((r) => r.status === 204);
+    expect(await t.db.query(`SELECT attributes FROM classification WHERE entity_guid = $1`, [guid])).toEqual([{ attributes: { n: winner } }]);
+  });
+});
+
 describe('an import batch that races an entity write', () => {
   const DB = '886c5e9c-3ac6-40be-8201-fb0cebb64783'; // stocks.zip's hive_db stocks@cl1
   const OTHER = 'c0ffee00-0000-4000-8000-000000000001';

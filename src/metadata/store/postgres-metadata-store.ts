@@ -814,7 +814,9 @@ export class PostgresMetadataStore extends MetadataStore {
     }
     await retryLostRace('classification add', () => this.db.transaction(async (m) => {
       await enterChangeFence(m);
-      const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1`, [guid]);
+      // the entity row is locked (the transaction updates it anyway): concurrent adds to one entity take turns, so
+      // the check below sees the classifications a previous one committed
+      const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1 FOR UPDATE`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
       for (const c of classifications) checkClassifiable(ctx.types, c, guid, found[0].type_name);
       // Atlas: a type the entity already carries as its own, or named twice in the request, is refused (the
