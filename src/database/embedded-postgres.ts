@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataDirLock } from './data-dir-lock';
+import { keepQueueRunning } from './pglite-queue-guard';
 
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) persisted in DATA_DIR/pgdata, served on
@@ -24,6 +25,7 @@ export class EmbeddedPostgres {
     try {
       pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
       const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections });
+      keepQueueRunning(server);
       await server.start();
       const conn = server.getServerConn();
       const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
