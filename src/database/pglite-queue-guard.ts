@@ -18,7 +18,7 @@ export function keepQueueRunning(server: PGLiteSocketServer): void {
   const q = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
   if (!q || typeof q.processQueue !== 'function' || typeof q.processing !== 'boolean' || !Array.isArray(q.queue)) return;
   const loop = q.processQueue.bind(q);
-  q.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
+  q.processQueue = async (): Promise<void> => {
     if (q.processing) return; // the loop runs: it takes the new query (as the library's own guard does)
     await loop();
     if (q.processing) {
