@@ -21,6 +21,20 @@ describe('concurrent entity writes', () => {
     await t?.close();
   });
 
+  it('one entity deleted by many clients at once: one deletes it, the others find it deleted (as one after another would)', async () => {
+    const res = await t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_thing', guid: '-1', attributes: { qualifiedName: 'cw-del', name: 'd' } } }).expect(200);
+    const guid: string = res.body.guidAssignments['-1'];
+    const [{ change_seq: before }] = await t.db.query(`SELECT change_seq FROM entity WHERE guid = $1`, [guid]);
+    const deletes = await Promise.all(Array.from({ length: CLIENTS }, () => t.as(ADMIN).delete(`${V2}/entity/guid/${guid}`)));
+    expect(deletes.map((r) => r.status)).toEqual(Array(CLIENTS).fill(200));
+    expect(deletes.filter((r) => r.body.mutatedEntities?.DELETE)).toHaveLength(1);
+    const sequential = await t.as(ADMIN).delete(`${V2}/entity/guid/${guid}`).expect(200);
+    for (const r of deletes.filter((d) => !d.body.mutatedEntities?.DELETE)) expect(r.body).toEqual(sequential.body);
+    const [{ status, change_seq: after }] = await t.db.query(`SELECT status, change_seq FROM entity WHERE guid = $1`, [guid]);
+    expect(status).toBe('DELETED');
+    expect(Number(after)).toBeGreaterThan(Number(before));
+  });
+
   it('createOrUpdate of one new entity by many clients at once: every one succeeds, one creates it, the others update it', async () => {
     for (const qn of ['cw-1', 'cw-2', 'cw-3']) {
       const post = (i: number) => t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_thing', attributes: { qualifiedName: qn, name: `n${i}` } } });

@@ -796,7 +796,8 @@ export class PostgresMetadataStore extends MetadataStore {
   async deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]> {
     const deleted = await retryLostRace('entity delete', () => this.db.transaction(async (m) => {
       await enterChangeFence(m);
-      const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[])`, [guids]);
+      // locked: of concurrent deletes of one entity, the first deletes it and the others find it DELETED
+      const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[]) FOR UPDATE`, [guids]);
       const missing = guids.find((g) => !found.some((f) => f.guid === g));
       if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
       const active = found.filter((f) => f.status === 'ACTIVE').map((f) => f.guid);
