@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -43,6 +44,7 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(requestIdMiddleware);
   express.use(jsonCharsetMiddleware);
+  express.use(refuseUnsupportedBody);
   // `verify` is Nest's only for its rawBody option, which this app does not use: the options reach body-parser as given
   const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseDeepJson };
   express.useBodyParser('json', jsonOptions as NestExpressBodyParserOptionsFor<'json'>);
@@ -60,13 +62,40 @@ function refuseDeepJson(_req: IncomingMessage, _res: unknown, body: Buffer): voi
   }
 }
 
+/** Routes whose body is multipart/form-data (multer reads it), not JSON. */
+const MULTIPART_ROUTES = ['/api/atlas/admin/import', '/api/atlas/admin/async/import'];
+
+function isRoute(req: IncomingMessage, route: string): boolean {
+  const path = (req.url ?? '').split('?')[0].replace(/\/+$/, '');
+  return path.toLowerCase() === route;
+}
+
+function isMultipart(req: IncomingMessage): boolean {
+  return /^multipart\//i.test(req.headers['content-type'] ?? '');
+}
+
 /**
  * JSON bodies: the usual content types, and any content type on /importfile, whose body Atlas reads as
  * AtlasImportRequest JSON whatever the client declares (spec 5.2).
  */
 function isJsonBody(req: IncomingMessage): boolean {
-  if (req.url?.startsWith('/api/atlas/admin/importfile')) return !/^multipart\//i.test(req.headers['content-type'] ?? '');
+  if (isRoute(req, '/api/atlas/admin/importfile')) return !isMultipart(req);
   return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+/**
+ * A body the route cannot read is a 415 (Atlas's resources are @Consumes(application/json)), not a request whose body
+ * is silently dropped: `curl -d @request.json` sends application/x-www-form-urlencoded, and /export then answered an
+ * empty ZIP, POST /v2/types/typedefs an empty AtlasTypesDef. Multipart routes are left to multer; /importfile takes
+ * any content type but multipart (spec 5.2).
+ */
+function refuseUnsupportedBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || MULTIPART_ROUTES.some((route) => isRoute(req, route)) || isJsonBody(req)) return next();
+  const message = isRoute(req, '/api/atlas/admin/importfile')
+    ? 'importfile takes an AtlasImportRequest JSON body; upload a ZIP as multipart/form-data to /api/atlas/admin/import'
+    : `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send the body as application/json`;
+  next(Object.assign(new Error(message), { status: 415 }));
 }
 
 function setUpSwagger(app: INestApplication): void {

@@ -1,0 +1,83 @@
+// The HTTP surface as real clients and careless scripts call it: content types and charsets, bytes that are not
+// UTF-8, NUL characters in paths, queries and bodies. Every bad input gets a clear Atlas error body with the right
+// status and changes nothing (spec 1.4).
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
+import { hiveModelsDir, zipPath } from './helpers/fixtures';
+
+let t: TestApp;
+let importDir: string;
+const entityCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM entity`))[0].n as number;
+const typeCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM type_def`))[0].n as number;
+
+/** POST of exactly these bytes (supertest would serialise a Buffer as JSON when the type says json) */
+function rawPost(url: string, contentType: string, body: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(url, t.url), { method: 'POST', auth: `${ADMIN.user}:${ADMIN.pass}`, headers: { 'Content-Type': contentType, 'Content-Length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+const atlasBody = { errorCode: expect.stringMatching(/^ATLAS-/), errorMessage: expect.any(String) };
+
+beforeAll(async () => {
+  importDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-surface-'));
+  fs.copyFileSync(zipPath('empty.zip'), path.join(importDir, 'empty.zip'));
+  fs.copyFileSync(zipPath('empty.zip'), path.join(importDir, 'café.zip'));
+  t = await startTestApp({ IMPORT_DIR: importDir, MODELS_DIR: hiveModelsDir() });
+});
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(importDir, { recursive: true, force: true });
+});
+
+describe('content types', () => {
+  // Spec 3.1: "POST /api/atlas/admin/export, Content-Type: application/json". Atlas's AdminResource.export is
+  // @Consumes(application/json): any other content type is 415 Unsupported Media Type, never an export that ignores
+  // the request (`curl -d @request.json` sends application/x-www-form-urlencoded).
+  it('/export with a JSON body sent as text/plain or form-urlencoded is a 415 with an Atlas body, not an empty ZIP', async () => {
+    const request = JSON.stringify({ itemsToExport: [{ typeName: 'hdfs_path', uniqueAttributes: { qualifiedName: 'x@cl1' } }] });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await t.as(ADMIN).post('/api/atlas/admin/export').set('Content-Type', type).send(request);
+      expect.soft({ type, status: res.status, contentType: res.headers['content-type'] }).toEqual({ type, status: 415, contentType: 'application/json; charset=UTF-8' });
+      expect.soft(res.body).toEqual(atlasBody);
+    }
+    // AtlasClientV2 sends "application/json; charset=UTF-8": still accepted
+    const ok = await t.as(ADMIN).post('/api/atlas/admin/export').set('Content-Type', 'application/json; charset=UTF-8').send('{"itemsToExport":[]}');
+    expect(ok.status).toBe(200);
+  });
+
+  // Spec 10.6 (standard Atlas v2 shapes): TypesREST and EntityREST are @Consumes(application/json) in Atlas ⇒ 415.
+  // Here a typedef sent as text/plain was answered 200 with an empty AtlasTypesDef and nothing created.
+  it('v2 writes with a non-JSON content type are a 415 and create nothing', async () => {
+    const types = await typeCount();
+    const entities = await entityCount();
+    const typedef = JSON.stringify({ entityDefs: [{ name: 'zz_plain_type', superTypes: [], attributeDefs: [] }] });
+    for (const [method, url, body] of [
+      ['post', '/api/atlas/v2/types/typedefs', typedef],
+      ['put', '/api/atlas/v2/types/typedefs', typedef],
+      ['post', '/api/atlas/v2/entity', JSON.stringify({ entity: { typeName: 'hdfs_path', attributes: { qualifiedName: 'p@cl1', name: 'p', path: 'p' } } })],
+    ] as const) {
+      const res = await t.as(ADMIN)[method](url).set('Content-Type', 'text/plain').send(body);
+      expect.soft({ method, url, status: res.status, body: res.body }).toEqual({ method, url, status: 415, body: atlasBody });
+    }
+    expect.soft(await typeCount(), 'types').toBe(types);
+    expect(await entityCount(), 'entities').toBe(entities);
+  });
+
+  // Spec 5.2: /importfile's body is "AtlasImportRequest JSON"; a multipart upload there was answered
+  // "FILENAME parameter not found", which sends the user looking for a missing option instead of the wrong endpoint.
+  it('/importfile with a multipart body is a 415 that points to /import', async () => {
+    const res = await t.as(ADMIN).post('/api/atlas/admin/importfile').field('request', '{"options":{"fileName":"empty.zip"}}');
+    expect.soft(res.status).toBe(415);
+    expect(String(res.body.errorMessage)).toContain('/import');
+  });
+});
