@@ -48,6 +48,9 @@ export function configureApp(app: INestApplication): void {
   // `verify` is Nest's only for its rawBody option, which this app does not use: the options reach body-parser as given
   const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseDeepJson };
   express.useBodyParser('json', jsonOptions as NestExpressBodyParserOptionsFor<'json'>);
+  // /importfile: text in whatever charset the client declares, parsed by parseImportRequest (spec 5.2)
+  const importFileOptions = { limit: config.jsonBodyMaxBytes, type: isImportFileBody, verify: refuseDeepJson };
+  express.useBodyParser('text', importFileOptions as NestExpressBodyParserOptionsFor<'text'>);
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationErrorToAtlas }));
   app.useGlobalFilters(new AtlasExceptionFilter());
@@ -74,13 +77,19 @@ function isMultipart(req: IncomingMessage): boolean {
   return /^multipart\//i.test(req.headers['content-type'] ?? '');
 }
 
-/**
- * JSON bodies: the usual content types, and any content type on /importfile, whose body Atlas reads as
- * AtlasImportRequest JSON whatever the client declares (spec 5.2).
- */
+/** JSON bodies: the usual content types (not on /importfile, read as text: isImportFileBody). */
 function isJsonBody(req: IncomingMessage): boolean {
-  if (isRoute(req, '/api/atlas/admin/importfile')) return !isMultipart(req);
+  if (isRoute(req, '/api/atlas/admin/importfile')) return false;
   return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+/**
+ * /importfile's body, AtlasImportRequest JSON under any content type but multipart (spec 5.2), is read as text in the
+ * declared charset, as Atlas reads it into a String: `text/plain; charset=ISO-8859-1` included, which the JSON parser
+ * (UTF-8/16/32 only) refused with 415.
+ */
+function isImportFileBody(req: IncomingMessage): boolean {
+  return isRoute(req, '/api/atlas/admin/importfile') && !isMultipart(req);
 }
 
 /**
@@ -91,7 +100,7 @@ function isJsonBody(req: IncomingMessage): boolean {
  */
 function refuseUnsupportedBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!hasBody || MULTIPART_ROUTES.some((route) => isRoute(req, route)) || isJsonBody(req)) return next();
+  if (!hasBody || MULTIPART_ROUTES.some((route) => isRoute(req, route)) || isJsonBody(req) || isImportFileBody(req)) return next();
   const message = isRoute(req, '/api/atlas/admin/importfile')
     ? 'importfile takes an AtlasImportRequest JSON body; upload a ZIP as multipart/form-data to /api/atlas/admin/import'
     : `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send the body as application/json`;

@@ -80,4 +80,15 @@ describe('content types', () => {
     expect.soft(res.status).toBe(415);
     expect(String(res.body.errorMessage)).toContain('/import');
   });
+
+  // Spec 5.2: "Body: AtlasImportRequest JSON (no content type is enforced)". Atlas reads the body as a String decoded
+  // with the declared charset; here any charset but UTF-8 was refused with 415 "unsupported charset".
+  it('/importfile reads its body in the charset the client declares', async () => {
+    const latin1 = Buffer.from('{"options":{"fileName":"café.zip"}}', 'latin1');
+    for (const type of ['text/plain; charset=ISO-8859-1', 'application/json; charset=ISO-8859-1']) {
+      const res = await rawPost('/api/atlas/admin/importfile', type, latin1);
+      // café.zip is an empty archive: reaching 08A proves the name was decoded right (spec 5.2 table)
+      expect.soft({ type, status: res.status, errorCode: res.body.errorCode }).toEqual({ type, status: 400, errorCode: 'ATLAS-400-00-08A' });
+    }
+  });
 });
