@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -46,10 +47,10 @@ export function configureApp(app: INestApplication): void {
   express.use(jsonCharsetMiddleware);
   express.use(refuseUnsupportedBody);
   // `verify` is Nest's only for its rawBody option, which this app does not use: the options reach body-parser as given
-  const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseDeepJson };
+  const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseBadJsonBytes };
   express.useBodyParser('json', jsonOptions as NestExpressBodyParserOptionsFor<'json'>);
   // /importfile: text in whatever charset the client declares, parsed by parseImportRequest (spec 5.2)
-  const importFileOptions = { limit: config.jsonBodyMaxBytes, type: isImportFileBody, verify: refuseDeepJson };
+  const importFileOptions = { limit: config.jsonBodyMaxBytes, type: isImportFileBody, verify: refuseBadJsonBytes };
   express.useBodyParser('text', importFileOptions as NestExpressBodyParserOptionsFor<'text'>);
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: validationErrorToAtlas }));
@@ -58,8 +59,15 @@ export function configureApp(app: INestApplication): void {
   app.enableShutdownHooks();
 }
 
-/** body-parser's hook before parsing: a body nested deeper than MAX_JSON_DEPTH is a 400 (the error filter's body). */
-function refuseDeepJson(_req: IncomingMessage, _res: unknown, body: Buffer): void {
+/**
+ * body-parser's hook before parsing, a 400 (the error filter's body) for: a body nested deeper than MAX_JSON_DEPTH; a
+ * body in UTF-8 (declared or by default) that is not valid UTF-8 ("All JSON is UTF-8": decoding would turn the bad
+ * bytes into U+FFFD and store text the client never sent, where Atlas's JSON reader refuses them).
+ */
+function refuseBadJsonBytes(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) {
+    throw Object.assign(new Error('the request body is not valid UTF-8'), { status: 400 });
+  }
   if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) {
     throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400 });
   }

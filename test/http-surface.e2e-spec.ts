@@ -92,3 +92,22 @@ describe('content types', () => {
     }
   });
 });
+
+describe('bytes that are not text', () => {
+  // Header of the spec: "All JSON is UTF-8." Atlas's JSON reader (Jackson) rejects an invalid UTF-8 byte; here it
+  // became U+FFFD and the entity was stored under a qualifiedName the client never sent.
+  it('a JSON body that is not valid UTF-8 is a 400 and writes nothing', async () => {
+    const before = await entityCount();
+    const body = Buffer.concat([
+      Buffer.from('{"entity":{"typeName":"hdfs_path","attributes":{"qualifiedName":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('@cl1","name":"c","path":"c"}}}'),
+    ]);
+    const res = await rawPost('/api/atlas/v2/entity', 'application/json', body);
+    expect.soft({ status: res.status, body: res.body }).toEqual({ status: 400, body: atlasBody });
+    expect(await entityCount()).toBe(before);
+    // the same entity in valid UTF-8 is accepted: hdfs_path is known
+    const ok = await t.as(ADMIN).post('/api/atlas/v2/entity').send({ entity: { typeName: 'hdfs_path', attributes: { qualifiedName: 'café@cl1', name: 'c', path: 'c' } } });
+    expect(ok.status).toBe(200);
+  });
+});
