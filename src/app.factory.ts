@@ -6,9 +6,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AtlasExceptionFilter, validationErrorToAtlas } from './common/errors';
+import { AtlasError, AtlasExceptionFilter, ErrorCode, validationErrorToAtlas } from './common/errors';
 import { jsonCharsetMiddleware } from './common/json-charset.middleware';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './common/json-depth';
+import { jsonHasNulEscape, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './common/json-depth';
 import { packageInfo } from './common/package-info';
 import { requestIdMiddleware } from './common/request-id';
 import { AppConfig } from './config/app-config';
@@ -45,6 +45,7 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(requestIdMiddleware);
   express.use(jsonCharsetMiddleware);
+  express.use(refuseNulInUrl);
   express.use(refuseUnsupportedBody);
   // `verify` is Nest's only for its rawBody option, which this app does not use: the options reach body-parser as given
   const jsonOptions = { limit: config.jsonBodyMaxBytes, type: isJsonBody, verify: refuseBadJsonBytes };
@@ -71,6 +72,15 @@ function refuseBadJsonBytes(_req: IncomingMessage, _res: unknown, body: Buffer, 
   if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) {
     throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400 });
   }
+  if (jsonHasNulEscape(body)) {
+    throw Object.assign(new Error('the request body holds the NUL character (\\u0000), which cannot be stored'), { status: 400 });
+  }
+}
+
+/** %00 in the path or the query: U+0000 cannot reach PostgreSQL text (every lookup with it failed as a 500). */
+function refuseNulInUrl(req: Request, _res: Response, next: NextFunction): void {
+  if (/%00/.test(req.url)) return next(new AtlasError(ErrorCode.INVALID_PARAMETERS, ['the URL holds the NUL character (%00)']));
+  next();
 }
 
 /** Routes whose body is multipart/form-data (multer reads it), not JSON. */

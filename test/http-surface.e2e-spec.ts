@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
-import { hiveModelsDir, zipPath } from './helpers/fixtures';
+import { hiveModelsDir, importZip, zipPath } from './helpers/fixtures';
 
 let t: TestApp;
 let importDir: string;
@@ -109,5 +109,39 @@ describe('bytes that are not text', () => {
     // the same entity in valid UTF-8 is accepted: hdfs_path is known
     const ok = await t.as(ADMIN).post('/api/atlas/v2/entity').send({ entity: { typeName: 'hdfs_path', attributes: { qualifiedName: 'café@cl1', name: 'c', path: 'c' } } });
     expect(ok.status).toBe(200);
+  });
+
+  // Spec 1.4: unhandled errors are 500; a NUL character is bad input, not a server failure. PostgreSQL text cannot
+  // hold U+0000, so every query with one failed ("invalid byte sequence for encoding UTF8: 0x00") and answered 500.
+  it('a NUL character in a path segment, a query value or a JSON string is a 400, not a 500', async () => {
+    const before = await entityCount();
+    const gets = [
+      '/api/atlas/v2/entity/guid/a%00b',
+      '/api/atlas/v2/entity/uniqueAttribute/type/hdfs_path?attr:qualifiedName=a%00b',
+      '/api/atlas/admin/server/a%00b',
+      '/api/atlas/admin/expimp/audit?userName=a%00b',
+      '/api/atlas/admin/async/import/status/a%00b',
+    ];
+    for (const url of gets) {
+      const res = await t.as(ADMIN).get(url);
+      expect.soft({ url, status: res.status, body: res.body }).toEqual({ url, status: 400, body: atlasBody });
+    }
+    const posts = [
+      ['/api/atlas/admin/export', '{"itemsToExport":[{"typeName":"hdfs_path","uniqueAttributes":{"qualifiedName":"a\\u0000b"}}]}'],
+      ['/api/atlas/v2/entity', '{"entity":{"typeName":"hdfs_path","attributes":{"qualifiedName":"n\\u0000@cl1","name":"n","path":"p"}}}'],
+      ['/api/atlas/v2/types/typedefs', '{"entityDefs":[{"name":"zz\\u0000t","superTypes":[],"attributeDefs":[]}]}'],
+    ];
+    for (const [url, body] of posts) {
+      const res = await t.as(ADMIN).post(url).set('Content-Type', 'application/json').send(body);
+      expect.soft({ url, status: res.status, body: res.body }).toEqual({ url, status: 400, body: atlasBody });
+    }
+    // the multipart request part (not JSON-parsed by body-parser): replicatedFrom "a\u0000" committed part of the
+    // archive, then failed with 500 when the AtlasServer was written
+    const imported = await importZip(t, 'stocks.zip', '{"options":{"replicatedFrom":"a\\u0000"}}');
+    expect.soft({ status: imported.status, body: imported.body }).toEqual({ status: 400, body: atlasBody });
+    // an escaped backslash before "u0000" is no NUL: this one is an ordinary (unknown) guid
+    const notNul = await t.as(ADMIN).post('/api/atlas/admin/export').set('Content-Type', 'application/json').send('{"itemsToExport":[{"guid":"a\\\\u0000b"}]}');
+    expect.soft(notNul.status).toBe(200);
+    expect(await entityCount()).toBe(before);
   });
 });

@@ -25,3 +25,24 @@ export function jsonNestsDeeperThan(text: Uint8Array, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a JSON text holds the escape `\u0000` in a string or a member name: U+0000, which PostgreSQL text cannot
+ * store (every query with it fails). A byte scan like jsonNestsDeeperThan; a raw 0x00 byte is invalid JSON anyway.
+ */
+export function jsonHasNulEscape(text: Uint8Array): boolean {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === 0x5c) {
+        // \u0000: backslash, 'u' and four '0' digits
+        if (text[i + 1] === 0x75 && text[i + 2] === 0x30 && text[i + 3] === 0x30 && text[i + 4] === 0x30 && text[i + 5] === 0x30) return true;
+        i++; // the next byte is escaped
+      } else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    }
+  }
+  return false;
+}

@@ -61,6 +61,10 @@ export function normaliseOptions(raw: Record<string, unknown>): ImportOptions {
   const echo: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined || v === null) continue;
+    // U+0000 cannot be stored (PostgreSQL text): refused before anything is written
+    if (`${k}${typeof v === 'string' ? v : ''}`.includes('\0')) {
+      throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [`${k.replaceAll('\0', '\\u0000')}: the option holds the NUL character (\\u0000)`]);
+    }
     if (typeof v === 'string') echo[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') echo[k] = String(v);
     else if (JSON_VALUED.has(k)) echo[k] = JSON.stringify(v);
