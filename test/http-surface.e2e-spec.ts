@@ -145,3 +145,23 @@ describe('bytes that are not text', () => {
     expect(await entityCount()).toBe(before);
   });
 });
+
+describe('methods', () => {
+  // Atlas (Jersey) answers a method a resource does not have with 405 Method Not Allowed and an Allow header
+  // (RFC 9110 15.5.6); here `curl .../admin/export` (a GET) said 404 "Resource not found", as if the URL were wrong.
+  it('a wrong method on an existing path is 405 with Allow and an Atlas body; an unknown path stays 404', async () => {
+    for (const [method, url, allow] of [
+      ['get', '/api/atlas/admin/export', 'POST'],
+      ['put', '/api/atlas/admin/import', 'POST'],
+      ['delete', '/api/atlas/admin/importfile', 'POST'],
+      ['post', '/api/atlas/admin/expimp/audit', 'GET, HEAD'],
+      ['delete', '/api/atlas/admin/server/cl1', 'GET, HEAD'],
+      ['patch', '/api/atlas/v2/entity/guid/x', 'DELETE, GET, HEAD'],
+    ] as const) {
+      const res = await t.as(ADMIN)[method](url);
+      expect.soft({ method, url, status: res.status, allow: res.headers.allow, body: res.body }).toEqual({ method, url, status: 405, allow, body: atlasBody });
+    }
+    const unknown = await t.as(ADMIN).get('/api/atlas/admin/nope');
+    expect({ status: unknown.status, errorCode: unknown.body.errorCode }).toEqual({ status: 404, errorCode: 'ATLAS-404-00-000' });
+  });
+});

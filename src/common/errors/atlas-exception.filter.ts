@@ -26,6 +26,7 @@ export class AtlasExceptionFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = this.toAtlas(exception, req);
+    if (status === 405) res.setHeader('Allow', allowedMethods(req).join(', '));
     sendErrorBody(res, status, body);
   }
 
@@ -36,6 +37,11 @@ export class AtlasExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Nest's router found no route ("Cannot GET /x"), but the path has other methods: 405, as Atlas (Jersey) answers
+      const allowed = status === 404 && /^Cannot [A-Z]+ /.test(exception.message) ? allowedMethods(req) : [];
+      if (allowed.length > 0) {
+        return { status: 405, body: body(ErrorCode.METHOD_NOT_ALLOWED, [req.method, req.path, allowed.join(', ')]) };
+      }
       if (status >= 500) this.logger.error(`[${req.requestId}] ${req.method} ${req.url}: ${describe(exception)}`);
       return { status, body: httpExceptionBody(status, exception, req) };
     }
@@ -84,6 +90,19 @@ function statusBody(status: number, message: string, req: Request): Record<strin
 
 function body(code: ErrorCodeDef, params: unknown[]): Record<string, unknown> {
   return { errorCode: code.errorCode, errorMessage: formatMessage(code.template, params) };
+}
+
+/** Methods the app routes for this path (Express's route table; GET implies HEAD), sorted; [] for an unknown path. */
+function allowedMethods(req: Request): string[] {
+  type RouteLayer = { route?: { methods: Record<string, boolean> }; match(path: string): boolean };
+  const stack = (req.app as unknown as { router?: { stack?: RouteLayer[] } }).router?.stack ?? [];
+  const methods = new Set<string>();
+  for (const layer of stack) {
+    if (!layer.route || !layer.match(req.path)) continue;
+    for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') methods.add(m.toUpperCase());
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }
 
 function statusOf(e: unknown): number | undefined {

@@ -48,6 +48,7 @@ export const ErrorCode = {
   RESOURCE_NOT_FOUND: def(404, 'ATLAS-404-00-000', 'Resource not found: {0}'),
   IMPORT_NOT_FOUND: def(404, 'ATLAS-404-00-017', 'Import id {0} is not found'),
   IMPORT_ABORT_NOT_ALLOWED: def(409, 'ATLAS-409-00-016', 'Import id {0} is currently in state {1}, cannot be aborted'),
+  METHOD_NOT_ALLOWED: def(405, 'ATLAS-405-00-001', 'Method {0} is not allowed on {1}; allowed: {2}'),
   PAYLOAD_TOO_LARGE: def(413, 'ATLAS-413-00-001', 'Request too large: {0}'),
   INTERNAL_ERROR: def(500, 'ATLAS-500-00-001', 'Internal server error {0}'),
   IMPORT_REGISTRATION_FAILED: def(500, 'ATLAS-500-00-020', 'Failed to register import request'),
