@@ -165,3 +165,13 @@ describe('methods', () => {
     expect({ status: unknown.status, errorCode: unknown.body.errorCode }).toEqual({ status: 404, errorCode: 'ATLAS-404-00-000' });
   });
 });
+
+describe('query parameters', () => {
+  // Atlas reads @QueryParam("limit") / ("offset") as the first of repeated values, as GET /admin/expimp/audit here does
+  // (audit-query.ts); the async status list joined them ("1,2") and answered 400.
+  it('repeated offset/limit on the async import status list: the first one counts', async () => {
+    const res = await t.as(ADMIN).get('/api/atlas/admin/async/import/status?limit=2&limit=3&offset=0&offset=1');
+    expect.soft(res.status).toBe(200);
+    expect({ startIndex: res.body.startIndex, pageSize: res.body.pageSize }).toEqual({ startIndex: 0, pageSize: 2 });
+  });
+});

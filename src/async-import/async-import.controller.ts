@@ -47,7 +47,7 @@ export class AsyncImportController {
   @ApiQuery({ name: 'offset', required: false, example: 0 })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
   @ApiOkResponse({ description: '{ list: [{ importId, status, importRequestReceivedTime, importRequestUser }], startIndex, pageSize, totalCount, sortType }' })
-  async list(@Query('offset') offset?: string, @Query('limit') limit?: string): Promise<Record<string, unknown>> {
+  async list(@Query('offset') offset?: string | string[], @Query('limit') limit?: string | string[]): Promise<Record<string, unknown>> {
     return this.asyncImports.list(intParam('offset', offset, 0, 0), intParam('limit', limit, 50, 1));
   }
 
@@ -74,7 +74,9 @@ export class AsyncImportController {
   }
 }
 
-function intParam(name: string, text: string | undefined, fallback: number, min: number): number {
+function intParam(name: string, given: string | string[] | undefined, fallback: number, min: number): number {
+  // a repeated parameter: the first one counts, as Atlas's @QueryParam and GET /admin/expimp/audit read it
+  const text = Array.isArray(given) ? given[0] : given;
   if (text === undefined || text.trim() === '') return fallback;
   // a safe integer: a longer run of digits would reach PostgreSQL out of the bigint range
   if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
