@@ -34,7 +34,7 @@ describe('bad archives through /admin/import and /admin/importfile', () => {
 
   it('has a fixture for every failure mode', () => {
     expect(fixtures).toEqual(expect.arrayContaining([
-      'absolute-path.zip', 'bad-json.zip', 'crc-mismatch.zip', 'dotdot.zip', 'empty-order.zip', 'not-a-zip.zip', 'truncated.zip', 'zip-bomb.zip',
+      'absolute-path.zip', 'bad-json.zip', 'crc-mismatch.zip', 'dotdot.zip', 'empty-order.zip', 'not-a-zip.zip', 'nul-character.zip', 'truncated.zip', 'zip-bomb.zip',
     ]));
   });
 

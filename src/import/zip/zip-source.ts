@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import StreamZip from 'node-stream-zip';
 import { AtlasError, ErrorCode } from '../../common/errors';
+import { jsonHasNulEscape } from '../../common/json-depth';
 import type { AtlasEntityWithExtInfo, AtlasExportResult, AtlasTypesDef } from '../../metadata/model';
 import { TYPES_DEF_LISTS } from '../../metadata/model';
 import { EntryIndex, EntryInfo } from './entry-index';
@@ -447,12 +448,18 @@ export class ZipSource {
   private parseJson(entry: EntryInfo, bytes: Buffer, element?: number): unknown {
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const where = element === undefined ? '' : ` at element ${element}`;
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (err) {
-      const where = element === undefined ? '' : ` at element ${element}`;
       throw invalidEntry(entry.name, `invalid JSON${where}: ${errorMessage(err)}`);
     }
+    // JSON.parse takes `\u0000`, PostgreSQL cannot store it: the import would fail after committed batches
+    if (text.includes('\\u0000') && jsonHasNulEscape(bytes)) {
+      throw invalidEntry(entry.name, `the JSON${where} holds the NUL character (\\u0000), which cannot be stored`);
+    }
+    return value;
   }
 
   private checkReadable(entry: EntryInfo): void {
