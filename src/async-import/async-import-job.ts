@@ -1,4 +1,5 @@
 // The async import job (spec 5.12, P10) and its Atlas rendering: pure data and pure functions (STYLE 7).
+import { normaliseOptions } from '../import/import-request';
 import type { AtlasImportResult, Caller } from '../metadata/model';
 
 export type AsyncImportStatus = 'STAGING' | 'WAITING' | 'PROCESSING' | 'SUCCESSFUL' | 'PARTIAL_SUCCESS' | 'FAILED' | 'ABORTED';
@@ -63,11 +64,41 @@ export function toAtlasAsyncImportRequest(job: AsyncImportJob): Record<string, u
     stagedTime: job.stagedTime ?? 0,
     processingStartTime: job.processingStartTime ?? 0,
     completedTime: job.completedTime ?? 0,
-    importResult: job.importResult ?? null,
+    importResult: job.importResult ?? registeredResult(job),
   };
   // not in Atlas's shape: why the job failed / where it stopped (spec P9)
   if (job.error) body.error = job.error;
   return body;
+}
+
+/**
+ * The AtlasImportResult a job shows before it has one of its own (spec 5.12: Atlas builds it when it registers the
+ * request; spec 1.1: never a null member): the request echo and the caller, no metrics, and the operationStatus of
+ * Atlas's fresh result (FAIL) or of how the job ended (PARTIAL_SUCCESS, spec 5.4), with its resume point (P9).
+ */
+function registeredResult(job: AsyncImportJob): AtlasImportResult {
+  let request: AtlasImportResult['request'] = { options: {}, sizeOption: 1 };
+  try {
+    const options = normaliseOptions(job.options);
+    request = { options: options.echo, sizeOption: options.size };
+  } catch {
+    // options were checked when the job was submitted; a row edited since shows an empty request
+  }
+  const result: AtlasImportResult = {
+    request,
+    userName: job.caller.userName || job.userName,
+    clientIpAddress: job.caller.clientIpAddress,
+    hostName: job.caller.hostName,
+    timeStamp: job.receivedTime,
+    metrics: {},
+    processedEntities: [],
+    operationStatus: job.status === 'PARTIAL_SUCCESS' ? 'PARTIAL_SUCCESS' : 'FAIL',
+  };
+  if (job.lastCommittedPosition !== undefined) {
+    result.lastCommittedPosition = job.lastCommittedPosition;
+    if (job.lastCommittedGuid !== undefined) result.lastCommittedGuid = job.lastCommittedGuid;
+  }
+  return result;
 }
 
 /** Percent of the units done, two decimals. */
