@@ -283,7 +283,7 @@ describe('async import in Repo(base)', () => {
     expect(spooledFiles(t)).toEqual([]);
   });
 
-  it('a job left PROCESSING by a dead process is marked FAILED with its resume point when the lock is next free', async () => {
+  it('a job left PROCESSING by a dead process after committed units ends PARTIAL_SUCCESS with its resume point when the lock is next free', async () => {
     await t.db.query(
       `INSERT INTO async_import (import_id, guid, status, file_path, user_name, received_time, processing_start_time,
                                  total_entities_count, imported_entities_count, last_committed_position, last_committed_guid)
@@ -291,8 +291,24 @@ describe('async import in Repo(base)', () => {
     const res = await submit(t, 'stocks-base.zip');
     await waitForEnd(t, res.body.importId);
     const dead = await t.as(ADMIN).get(`${BASE}/status/dead`);
-    expect(dead.body).toMatchObject({ status: 'FAILED', importDetails: { importedEntitiesCount: 2 } });
+    // spec 5.12: "PARTIAL_SUCCESS (some imported), FAILED (none imported)": 2 of its 4 units were committed
+    expect(dead.body).toMatchObject({ status: 'PARTIAL_SUCCESS', importDetails: { importedEntitiesCount: 2 } });
     expect(dead.body.error).toMatchObject({ errorCode: 'ATLAS-500-00-021', lastCommittedPosition: 1, lastCommittedGuid: 'x' });
     expect(dead.body.error.errorMessage).toContain('startPosition=1');
+    expect(dead.body.importResult).toMatchObject({ operationStatus: 'PARTIAL_SUCCESS', lastCommittedPosition: 1 });
+  });
+
+  // spec 5.12: "PARTIAL_SUCCESS (some imported), FAILED (none imported)"
+  it('a job left PROCESSING by a dead process before any unit was committed ends FAILED', async () => {
+    await t.db.query(
+      `INSERT INTO async_import (import_id, guid, status, file_path, user_name, received_time, processing_start_time,
+                                 total_entities_count, imported_entities_count)
+       VALUES ('dead0', 'g0', 'PROCESSING', '/nonexistent/y.zip', 'admin', 1, 2, 4, 0)`);
+    await t.db.query(`DELETE FROM async_import WHERE import_id <> 'dead0'`);
+    const res = await submit(t, 'stocks-base.zip');
+    await waitForEnd(t, res.body.importId);
+    const dead = await t.as(ADMIN).get(`${BASE}/status/dead0`);
+    expect(dead.body).toMatchObject({ status: 'FAILED', importDetails: { importedEntitiesCount: 0 } });
+    expect(dead.body.error.errorCode).toBe('ATLAS-500-00-021');
   });
 });

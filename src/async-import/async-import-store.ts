@@ -31,6 +31,9 @@ export abstract class AsyncImportStore {
   abstract abortQueued(importId: string, now: number): Promise<AsyncImportJob | undefined>;
   /** PROCESSING ⇒ abort_requested; false when it was not PROCESSING */
   abstract requestAbort(importId: string): Promise<boolean>;
-  /** every PROCESSING job ⇒ FAILED with `error`; answers the failed jobs (their files are to be removed) */
-  abstract failProcessing(error: (job: AsyncImportJob) => Record<string, unknown>, now: number): Promise<AsyncImportJob[]>;
+  /**
+   * every PROCESSING job ⇒ the status (FAILED / PARTIAL_SUCCESS) and `error` of `outcome`; answers the jobs ended so
+   * (their files are to be removed)
+   */
+  abstract failProcessing(outcome: (job: AsyncImportJob) => Pick<JobOutcome, 'status' | 'error'>, now: number): Promise<AsyncImportJob[]>;
 }

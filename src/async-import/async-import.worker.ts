@@ -25,9 +25,10 @@ interface RunningJob {
  * Claiming is a conditional UPDATE (WAITING ⇒ PROCESSING), so several processes never run one job twice.
  *
  * Consequence used for recovery: while a worker holds the lock, no other worker runs a job, so any PROCESSING row
- * then belongs to a process that died. Such jobs are marked FAILED (not re-queued: an archive that kills the
- * process would otherwise kill it again) with their resume point; re-submitting the archive starts afresh and
- * `startPosition` skips what was committed (spec P9). A job interrupted by a shutdown ends FAILED the same way.
+ * then belongs to a process that died. Such jobs end FAILED, or PARTIAL_SUCCESS when units were committed (spec
+ * 5.12), with their resume point; they are not re-queued (an archive that kills the process would otherwise kill it
+ * again): re-submitting the archive starts afresh and
+ * `startPosition` skips what was committed (spec P9). A job interrupted by a shutdown ends the same way.
  */
 @Injectable()
 export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -116,9 +117,9 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
 
   /** Only called with the operation lock held: every PROCESSING job then belongs to a dead process. */
   private async failInterrupted(reason: string): Promise<void> {
-    const failed = await this.store.failProcessing((job) => interruptedOutcome(job, reason).error!, Date.now());
+    const failed = await this.store.failProcessing((job) => interruptedOutcome(job, reason), Date.now());
     for (const job of failed) {
-      this.log.warn(`async import ${job.importId}: ${reason}; marked FAILED`);
+      this.log.warn(`async import ${job.importId}: ${reason}; ended ${job.importedEntitiesCount > 0 ? 'PARTIAL_SUCCESS' : 'FAILED'}`);
       if (job.filePath) await fs.rm(job.filePath, { force: true });
     }
   }
@@ -164,8 +165,7 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
         // not an error code: the job did what was asked; the body says where to resume (spec P9)
         error = { errorMessage: `Import id ${job.importId} was aborted; it stopped at a batch boundary`, ...resumeAt };
       } else if (running.reason === 'shutdown') {
-        status = 'FAILED';
-        error = interruptedOutcome({ ...job, ...resumeAt, importedEntitiesCount: imported }, 'the server stopped while this import was running').error;
+        ({ status, error } = interruptedOutcome({ ...job, ...resumeAt, importedEntitiesCount: imported }, 'the server stopped while this import was running'));
       } else {
         // spec 5.12: PARTIAL_SUCCESS when some units were committed before the failure, FAILED when none
         status = imported > 0 ? 'PARTIAL_SUCCESS' : 'FAILED';
@@ -183,11 +183,12 @@ export class AsyncImportWorker implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
+/** spec 5.12: PARTIAL_SUCCESS when some units were committed before the interruption, FAILED when none */
 function interruptedOutcome(job: AsyncImportJob, reason: string) {
   const resume = job.lastCommittedPosition === undefined ? {} : { lastCommittedPosition: job.lastCommittedPosition, lastCommittedGuid: job.lastCommittedGuid };
   const hint = job.lastCommittedPosition === undefined ? 'submit the archive again' : `submit the archive again with startPosition=${job.lastCommittedPosition}`;
   return {
-    status: 'FAILED' as const,
+    status: job.importedEntitiesCount > 0 ? ('PARTIAL_SUCCESS' as const) : ('FAILED' as const),
     completedTime: Date.now(),
     importedEntitiesCount: job.importedEntitiesCount,
     ...resume,

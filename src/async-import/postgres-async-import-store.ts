@@ -141,15 +141,16 @@ export class PostgresAsyncImportStore extends AsyncImportStore {
     return rows.length > 0;
   }
 
-  async failProcessing(error: (job: AsyncImportJob) => Record<string, unknown>, now: number): Promise<AsyncImportJob[]> {
+  async failProcessing(outcome: (job: AsyncImportJob) => Pick<JobOutcome, 'status' | 'error'>, now: number): Promise<AsyncImportJob[]> {
     const rows: JobRow[] = await this.db.query(`SELECT * FROM async_import WHERE status = 'PROCESSING'`);
     const failed: AsyncImportJob[] = [];
     for (const row of rows) {
       const job = toJob(row);
+      const o = outcome(job);
       const updated = returnedRows<{ import_id: string }>(await this.db.query(
-        `UPDATE async_import SET status = 'FAILED', completed_time = $2, error = $3, file_path = NULL
+        `UPDATE async_import SET status = $4, completed_time = $2, error = $3, file_path = NULL
           WHERE import_id = $1 AND status = 'PROCESSING' RETURNING import_id`,
-        [job.importId, now, JSON.stringify(error(job))],
+        [job.importId, now, o.error === undefined ? null : JSON.stringify(o.error), o.status],
       ));
       if (updated.length > 0) failed.push(job);
     }
