@@ -109,6 +109,25 @@ describe('12.5 import transforms on stocks.zip (Repo(hive))', () => {
     expect(rows).toEqual([{ guid: DB }]);
   });
 
+  // spec 6.1 shaping step 1: "Every `addClassification` name that is not a registered classification type is
+  // created (no attributes, no super-types)"; 6.2 ADD_CLASSIFICATION: "The classification type is created when the
+  // option is parsed". Atlas (ImportTransformsShaper) creates it while shaping, before the type step: a name that is
+  // already another kind of type fails the import (409 ATLAS-409-00-001) before anything is written. Brief/P3: a bad
+  // transform fails with nothing written.
+  it.each<[string, Record<string, unknown>]>([
+    ['transforms addClassification', { transforms: JSON.stringify({ Referenceable: { '*': ['addClassification~DataSet'] } }) }],
+    ['transformers ADD_CLASSIFICATION', { transformers: JSON.stringify([{ action: { __entity: 'ADD_CLASSIFICATION: DataSet' } }]) }],
+  ])('%s naming an entity type: 409 ATLAS-409-00-001, and the archive\'s types are not written', async (_name, options) => {
+    const typeCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM type_def`))[0].n;
+    const before = await typeCount();
+    const res = await importZip(t, 'sales-v1-full.zip', { options });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ errorCode: 'ATLAS-409-00-001', errorMessage: 'Given type DataSet already exists' });
+    expect(await typeCount()).toBe(before);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM entity`);
+    expect(n).toBe(0);
+  });
+
   it('transformers given as a JSON array rather than a string (P4)', async () => {
     await importWith({ transformers: [{ action: { __entity: 'ADD_CLASSIFICATION: Y' } }] });
     expect(await holders('Y')).toHaveLength(12);

@@ -12,7 +12,7 @@ import { MetadataStore, PreparedUnits, WriteContext, WriteUnit } from '../metada
 import { retryLostRace } from '../metadata/store/retry';
 import { TypeRegistry } from '../metadata/typesystem/type-registry';
 import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
-import { applyTransformsToUnit } from '../transforms';
+import { applyTransformsToUnit, checkClassificationsToCreate } from '../transforms';
 import { checkBeforeImport } from './import-checks';
 import { ImportMetrics } from './import-metrics';
 import { ImportOptions, resumePosition, startIndex } from './import-request';
@@ -92,9 +92,11 @@ export class ImportService {
       const { exportResult, transformPlan: plan } = await checkBeforeImport(source, options, types);
       const metrics = new ImportMetrics();
 
-      if (options.updateTypeDefinition) {
-        const typesDef = await source.typesDef();
-        const typePlan = planTypeDefImport(typesDef, types);
+      const typePlan = options.updateTypeDefinition ? planTypeDefImport(await source.typesDef(), types) : undefined;
+      // a classification to create whose name is another kind of type fails before the type step writes anything
+      const before = types;
+      checkClassificationsToCreate(plan.classificationsToCreate, (name) => before.categoryOf(name) ?? typePlan?.toCreate.find((d) => d.name === name)?.category);
+      if (typePlan) {
         types = await this.registry.save(typePlan.toCreate, typePlan.toUpdate, req.caller.userName);
         metrics.addTypedefMetrics(typePlan.metrics);
       }

@@ -1,7 +1,7 @@
 // Import transforms (spec 6): the legacy `transforms` option and the `transformers` option, parsed once per import
 // into an ImportTransformPlan, then applied to each entity of a batch in memory — no I/O, no query per entity.
 import { AtlasError, ErrorCode } from '../common/errors';
-import type { AtlasEntity, AtlasEntityWithExtInfo, AtlasExportRequest, AtlasObjectId } from '../metadata/model';
+import type { AtlasEntity, AtlasEntityWithExtInfo, AtlasExportRequest, AtlasObjectId, TypeCategory } from '../metadata/model';
 import type { TypeLookup } from '../metadata/typesystem/resolved-types';
 import {
   type LegacyEntry, type LegacyTransforms, applyLegacyEntry, legacyClassificationNames, legacyUsesTopLevel,
@@ -93,6 +93,19 @@ export function parseImportTransforms(
   const legacy = parseLegacyTransforms(optionValue('transforms', options.transforms));
   const transformers = parseTransformers(optionValue('transformers', options.transformers));
   return new ImportTransformPlan(legacy, transformers, selectHandlers(transformers), exportRequest?.itemsToExport ?? [], types);
+}
+
+/**
+ * Atlas creates the classification types of addClassification / ADD_CLASSIFICATION while it shapes the transforms,
+ * before the type step (ImportTransformsShaper): a name that is already a type of another category fails the import
+ * there with 409 ATLAS-409-00-001, before anything is written. `categoryOf` answers for the types as they will be once
+ * the import's type step has run (registered ones and the archive's new ones), so the check can precede that step.
+ */
+export function checkClassificationsToCreate(names: readonly string[], categoryOf: (name: string) => TypeCategory | undefined): void {
+  for (const name of names) {
+    const category = categoryOf(name);
+    if (category !== undefined && category !== 'CLASSIFICATION') throw new AtlasError(ErrorCode.TYPE_ALREADY_EXISTS, [name]);
+  }
 }
 
 /**
