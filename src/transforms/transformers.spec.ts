@@ -42,6 +42,20 @@ describe('keys', () => {
     expect(e.attributes!.name).toBe(reached ? 'renamed' : 'n');
   });
 
+  // spec 6.2 "Keys and values are trimmed": Atlas's EntityAttribute trims the type name and the attribute name of
+  // `Type.attr` each (StringUtils.trim of both sides of the '.'); the whole trimmed key is what virtual keys match.
+  it.each([
+    ['hive_db . clusterName', { key: 'hive_db . clusterName', typeName: 'hive_db', attributeName: 'clusterName' }],
+    ['Asset. name', { key: 'Asset. name', typeName: 'Asset', attributeName: 'name' }],
+  ])('the two sides of %j are trimmed', (raw, expected) => {
+    expect(parseTransformKey(raw)).toEqual(expected);
+  });
+
+  it('`Asset .name` is scoped to Asset: a non-Asset entity is not renamed', () => {
+    const e = transform([{ action: { 'Asset .name': 'SET: renamed' } }], entity('hive_storagedesc', { name: 'n' }));
+    expect(e.attributes).toEqual({ name: 'n' });
+  });
+
   it('`Type.` names no attribute: SET writes nothing, conditions on it see no value', () => {
     const e = transform([{ conditions: { 'hive_db.': 'HAS_VALUE:' }, action: { name: 'SET: x' } }, { action: { 'hive_db.': 'SET: y' } }], entity('hive_db', { name: 'n' }));
     expect(e.attributes).toEqual({ name: 'n' });

@@ -42,7 +42,8 @@ export function parseTransformKey(raw: string): TransformKey {
   const key = raw.trim();
   const dot = key.indexOf('.');
   if (dot === -1) return { key, attributeName: key };
-  return { key, typeName: key.slice(0, dot), attributeName: key.slice(dot + 1) };
+  // each side trimmed, as Atlas's EntityAttribute does; virtual keys still match on the whole trimmed key
+  return { key, typeName: key.slice(0, dot).trim(), attributeName: key.slice(dot + 1).trim() };
 }
 
 /** `NAME: operand` split at the first `:`, both trimmed; no `:` ⇒ no name. */
