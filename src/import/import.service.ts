@@ -94,8 +94,8 @@ export class ImportService {
 
       const typePlan = options.updateTypeDefinition ? planTypeDefImport(await source.typesDef(), types) : undefined;
       // a classification to create whose name is another kind of type fails before the type step writes anything
-      const before = types;
-      checkClassificationsToCreate(plan.classificationsToCreate, (name) => before.categoryOf(name) ?? typePlan?.toCreate.find((d) => d.name === name)?.category);
+      const registered = types;
+      checkClassificationsToCreate(plan.classificationsToCreate, (name) => registered.categoryOf(name) ?? typePlan?.toCreate.find((d) => d.name === name)?.category);
       if (typePlan) {
         types = await this.registry.save(typePlan.toCreate, typePlan.toUpdate, req.caller.userName);
         metrics.addTypedefMetrics(typePlan.metrics);
