@@ -2,7 +2,8 @@
 // (AtlasEntityGraphDiscoveryV2.validateAndNormalize → AtlasType.validateValue: "<name>=<value>: invalid value for type
 // <type>"; AtlasArrayType checks every element): entity attributes answer 404 ATLAS-404-00-007, classification
 // attributes 400 ATLAS-400-00-01A (AtlasEntityStoreV2.validateAndNormalize(AtlasClassification)). Numeric strings,
-// "true"/"false" and single values for lists pass, as Atlas's types accept them. A relationship attribute must point
+// "true"/"false" and single values for lists pass, as Atlas's types accept them, and are stored as Atlas normalises
+// them (numbers, booleans, lists, enum values). A relationship attribute must point
 // at an entity of its end's type (AtlasRelationshipStoreV2.validateRelationship: 400 ATLAS-400-00-036).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app';
@@ -54,6 +55,18 @@ describe('attribute values against their types', () => {
     const res = await post('good', { count: '42', flag: 'true', levels: 'HIGH', sizes: { a: '2.5' }, span: { min: 3 } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect((await post('good-ordinal', { levels: [1, 'HIGH'] })).status).toBe(200);
+  });
+
+  it('and is stored as Atlas normalises it (AtlasType.getNormalizedValue): numbers, booleans, lists, enum values', async () => {
+    const res = await post('normalised', { count: '42', flag: 'TRUE', levels: 'HIGH', sizes: { a: '2.5' }, span: { typeName: 'range', attributes: { min: '3' } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const expected = { count: 42, flag: true, levels: ['HIGH'], sizes: { a: 2.5 }, span: { typeName: 'range', attributes: { min: 3 } } };
+    const [row] = await t.db.query(`SELECT attributes FROM entity WHERE guid = $1`, [res.body.guidAssignments['-1']]);
+    expect(row.attributes).toMatchObject(expected);
+    const read = await t.as(ADMIN).get(`${V2}/entity/guid/${res.body.guidAssignments['-1']}`).expect(200);
+    expect(read.body.entity.attributes).toMatchObject(expected);
+    const ordinal = await post('normalised-ordinal', { levels: [1, 'HIGH'] });
+    expect((await t.db.query(`SELECT attributes->'levels' AS levels FROM entity WHERE guid = $1`, [ordinal.body.guidAssignments['-1']]))[0].levels).toEqual(['LOW', 'HIGH']);
   });
 
   it('classification attributes: 400 ATLAS-400-00-01A, not stored', async () => {

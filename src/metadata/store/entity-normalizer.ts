@@ -1,7 +1,7 @@
 // Pure rules that turn an incoming AtlasEntity into what the store writes (spec 5.7.2, 8.2, 10.2):
 // value attributes, references (relationship-backed or plain), own classifications, system fields.
 import { AtlasError, ErrorCode } from '../../common/errors';
-import { valueProblem } from './attribute-values';
+import { normalizedValue, valueProblem } from './attribute-values';
 import type { AtlasClassification, AtlasEntity, AtlasObjectId, AtlasRelatedObjectId, EntityStatus } from '../model';
 import type { ResolvedAttribute, ResolvedEntityType, ResolvedRelationshipAttribute, TypeLookup } from '../typesystem/resolved-types';
 
@@ -230,7 +230,7 @@ function isObjectIdLike(v: unknown): boolean {
   return typeof v === 'object' && v !== null && ('guid' in v || 'uniqueAttributes' in v);
 }
 
-/** Value as stored: soft references become "Type:guid" strings (spec 8.2); other values are checked against their type. */
+/** Value as stored: soft references become "Type:guid" strings (spec 8.2); other values are checked against their type and normalised as Atlas stores them. */
 function storeValue(attr: ResolvedAttribute, value: unknown, types: TypeLookup, entityType: string): unknown {
   if (value === null || value === undefined) return null;
   if (attr.kind === 'SOFT_REF') return softRefValue(value, attr.elementType);
@@ -242,7 +242,7 @@ function storeValue(attr: ResolvedAttribute, value: unknown, types: TypeLookup, 
   }
   const problem = valueProblem(attr.def.typeName, value, types, `${entityType}.${attr.name}`);
   if (problem) throw new AtlasError(ErrorCode.INSTANCE_CRUD_INVALID_PARAMS, [problem]);
-  return value;
+  return normalizedValue(attr.def.typeName, value, types);
 }
 
 export function softRefValue(value: unknown, typeName?: string): unknown {
