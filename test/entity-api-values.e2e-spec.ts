@@ -75,7 +75,13 @@ describe('attribute values against their types', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ errorCode: 'ATLAS-400-00-01A', errorMessage: 'invalid parameters: Scored.score=high: invalid value for type int' });
     expect(await t.db.query(`SELECT type_name FROM classification WHERE entity_guid = $1`, [guid])).toEqual([]);
-    await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'Scored', attributes: { score: 7 } }]).expect(204);
+    // a numeric string passes and is stored as the number Atlas stores
+    await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'Scored', attributes: { score: '7' } }]).expect(204);
+    expect(await t.db.query(`SELECT attributes FROM classification WHERE entity_guid = $1`, [guid])).toEqual([{ attributes: { score: 7 } }]);
+    const withTag = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: { typeName: 'ds', guid: '-1', attributes: { qualifiedName: 'tagged-2', name: 'tagged-2' }, classifications: [{ typeName: 'Scored', attributes: { score: '8' } }] },
+    }).expect(200);
+    expect(await t.db.query(`SELECT attributes FROM classification WHERE entity_guid = $1`, [withTag.body.guidAssignments['-1']])).toEqual([{ attributes: { score: 8 } }]);
   });
 
   it('a relationship attribute pointing at an entity of the wrong type: 400 ATLAS-400-00-036, nothing written', async () => {

@@ -16,7 +16,7 @@ import type {
 import { emptyTypesDef, TYPES_DEF_LISTS } from '../model';
 import type { TypeLookup } from '../typesystem/resolved-types';
 import { EntityReference, NormalizedEntity, normalizeEntity, ownClassifications, uniqueValueText } from './entity-normalizer';
-import { valueProblem } from './attribute-values';
+import { normalizedValue, valueProblem } from './attribute-values';
 import { EntityRow, RelationshipView, renderEntity, ClassificationRow } from './entity-renderer';
 import {
   ENTITY_COLUMNS, entityRow, FreshBatch, freshBatch, identityProbes, RELATIONSHIP_COLUMNS, RelRow, relationshipLine, relationshipRows, relKey,
@@ -208,7 +208,7 @@ export class PostgresMetadataStore extends MetadataStore {
       for (const ref of norm.references) {
         if (ref.target.guid && guidAssignments[ref.target.guid]) ref.target.guid = guidAssignments[ref.target.guid];
       }
-      for (const c of norm.classifications ?? []) checkClassifiable(ctx.types, c, norm.guid, norm.typeName);
+      if (norm.classifications) norm.classifications = norm.classifications.map((c) => checkedClassification(ctx.types, c, norm.guid, norm.typeName));
     }
     const fresh = this.useCopy ? await freshBatch(norms.map((n) => n.norm), ctx) : undefined;
     const prepared: PreparedBatch = { norms, guidAssignments, ctx, fresh };
@@ -819,7 +819,7 @@ export class PostgresMetadataStore extends MetadataStore {
       // the check below sees the classifications a previous one committed
       const found: Array<{ guid: string; type_name: string }> = await m.query(`SELECT guid, type_name FROM entity WHERE guid = $1 FOR UPDATE`, [guid]);
       if (found.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
-      for (const c of classifications) checkClassifiable(ctx.types, c, guid, found[0].type_name);
+      const checked = classifications.map((c) => checkedClassification(ctx.types, c, guid, found[0].type_name));
       // Atlas: a type the entity already carries as its own, or named twice in the request, is refused (the
       // update of an existing classification is another call); a propagated one may become an own one
       const held: Array<{ type_name: string }> = await m.query(
@@ -831,7 +831,7 @@ export class PostgresMetadataStore extends MetadataStore {
         if (taken.has(c.typeName)) throw new AtlasError(ErrorCode.CLASSIFICATION_ALREADY_ASSOCIATED, [guid, c.typeName]);
         taken.add(c.typeName);
       }
-      const own = ownClassifications(guid, classifications.map((c) => ({ ...c, entityGuid: guid })), true);
+      const own = ownClassifications(guid, checked.map((c) => ({ ...c, entityGuid: guid })), true);
       await this.insertClassifications(m, own.map((c) => classificationRow(guid, c)));
       // adding a classification is an entity change (spec 3.5: it bumps updateTime)
       await m.query(
@@ -1028,17 +1028,23 @@ function checkEndTypes(toWrite: PendingEntity[], known: Map<string, string>, typ
 }
 
 /**
- * The classification type exists, may classify an entity of this type (its `entityTypes` restriction) and its
- * attribute values fit their types (Atlas: INVALID_PARAMETERS with what it found).
+ * The classification as stored: its type exists, may classify an entity of this type (its `entityTypes`
+ * restriction) and its attribute values fit their types (Atlas: INVALID_PARAMETERS with what it found); the values
+ * are normalised as Atlas stores them (a copy when one changes).
  */
-function checkClassifiable(types: TypeLookup, c: AtlasClassification, guid: string, entityType: string): void {
+function checkedClassification(types: TypeLookup, c: AtlasClassification, guid: string, entityType: string): AtlasClassification {
   const type = types.classificationType(c.typeName);
   if (!type) throw new AtlasError(ErrorCode.TYPE_NAME_INVALID, ['CLASSIFICATION', c.typeName]);
   if (!types.canClassify(c.typeName, entityType)) throw new AtlasError(ErrorCode.INVALID_ENTITY_FOR_CLASSIFICATION, [guid, entityType, c.typeName]);
+  let attributes: Record<string, unknown> | undefined;
   for (const [name, attr] of type.attributes) {
-    const problem = valueProblem(attr.def.typeName, c.attributes?.[name], types, `${c.typeName}.${name}`);
+    const value = c.attributes?.[name];
+    const problem = valueProblem(attr.def.typeName, value, types, `${c.typeName}.${name}`);
     if (problem) throw new AtlasError(ErrorCode.INVALID_PARAMETERS, [problem]);
+    const normalized = normalizedValue(attr.def.typeName, value, types);
+    if (normalized !== value) (attributes ??= { ...c.attributes })[name] = normalized;
   }
+  return attributes ? { ...c, attributes } : c;
 }
 
 function classificationRow(guid: string, c: AtlasClassification) {
