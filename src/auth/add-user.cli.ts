@@ -37,12 +37,15 @@ function parseArgs(argv: string[]): { file: string; user: string; groups: string
   return { file, user, groups, passwordStdin: args['password-stdin'] === true };
 }
 
-async function readPassword(fromStdin: boolean): Promise<string> {
+export async function readPassword(fromStdin: boolean, input: NodeJS.ReadableStream & { isTTY?: boolean } = stdin): Promise<string> {
   if (fromStdin) {
     const chunks: Buffer[] = [];
-    for await (const c of stdin) chunks.push(c as Buffer);
+    for await (const c of input) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
   }
+  // without a terminal the prompt would wait on piped input that never answers it (the command ended, silently,
+  // having added nobody)
+  if (!input.isTTY) throw new Error('no terminal to ask the password on: pipe it in with --password-stdin');
   // a prompt that does not echo what is typed
   let muted = false;
   const output = new Writable({
@@ -51,7 +54,7 @@ async function readPassword(fromStdin: boolean): Promise<string> {
       cb();
     },
   });
-  const rl = readline.createInterface({ input: stdin, output, terminal: true });
+  const rl = readline.createInterface({ input, output, terminal: true });
   try {
     const ask = async (q: string) => {
       stdout.write(q);
@@ -86,7 +89,9 @@ async function main(): Promise<void> {
   console.log(`${existed ? 'updated' : 'added'} user ${user} (${groups.join(',')}) in ${target}; restart the server to apply`);
 }
 
-main().catch((e: Error) => {
-  console.error(`add-user: ${e.message}\n${USAGE}`);
-  process.exit(1);
-});
+if (typeof require !== 'undefined' && require.main === module) {
+  main().catch((e: Error) => {
+    console.error(`add-user: ${e.message}\n${USAGE}`);
+    process.exit(1);
+  });
+}
