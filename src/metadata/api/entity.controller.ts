@@ -30,6 +30,12 @@ const REPLACE_CLASSIFICATIONS_QUERY = {
   description: 'true: an existing entity\'s own classifications become the given list; default false: they are kept (a created entity gets its list)',
 };
 
+/** Atlas's EntityREST query parameter of the GETs: true leaves every relationshipAttributes out. */
+const IGNORE_RELATIONSHIPS_QUERY = {
+  name: 'ignoreRelationships', required: false, type: Boolean,
+  description: 'true: entities come without relationshipAttributes (references in attributes stay)',
+};
+
 function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
 }
@@ -66,16 +72,18 @@ export class EntityController {
   @Get('bulk')
   @ApiOperation({ summary: 'Entities by guid (`guid` repeated), with the entities they own in referredEntities' })
   @ApiQuery({ name: 'guid', type: String, isArray: true })
+  @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntitiesWithExtInfoDto })
-  getByGuids(@Query('guid') guid: string | string[]): Promise<AtlasEntitiesWithExtInfo> {
-    return this.entities.getByGuids(queryList(guid));
+  getByGuids(@Query('guid') guid: string | string[], @Query('ignoreRelationships') ignore?: string): Promise<AtlasEntitiesWithExtInfo> {
+    return this.entities.getByGuids(queryList(guid), isTrue(ignore));
   }
 
   @Get('guid/:guid')
   @ApiOperation({ summary: 'One entity (also when DELETED) with referredEntities; 404 ATLAS-404-00-005 when unknown' })
+  @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
-  getByGuid(@Param('guid') guid: string): Promise<AtlasEntityWithExtInfo> {
-    return this.entities.getByGuid(guid);
+  getByGuid(@Param('guid') guid: string, @Query('ignoreRelationships') ignore?: string): Promise<AtlasEntityWithExtInfo> {
+    return this.entities.getByGuid(guid, isTrue(ignore));
   }
 
   @Delete('guid/:guid')
@@ -101,9 +109,10 @@ export class EntityController {
   @Get('uniqueAttribute/type/:typeName')
   @ApiOperation({ summary: 'One non-DELETED entity of the type (or a sub-type) by unique attribute; 404 ATLAS-404-00-009 when none' })
   @ApiQuery(UNIQUE_ATTRIBUTE_QUERY)
+  @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
   getByUniqueAttributes(@Param('typeName') typeName: string, @Query() query: Record<string, unknown>): Promise<AtlasEntityWithExtInfo> {
-    return this.entities.getByUniqueAttributes(typeName, query);
+    return this.entities.getByUniqueAttributes(typeName, query, isTrue(typeof query.ignoreRelationships === 'string' ? query.ignoreRelationships : undefined));
   }
 
   @Put('uniqueAttribute/type/:typeName')

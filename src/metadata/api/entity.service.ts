@@ -13,6 +13,11 @@ import { deleteResponse, mutationResponse, UpdateOperation } from './mutation-re
 import { partialUpdateOf } from './partial-update';
 import { checkUniqueAttributes, javaMapText, uniqueAttributesFromQuery } from './unique-attributes';
 
+/** Atlas's ignoreRelationships=true: EntityGraphRetriever maps no relationship attributes (absent from the JSON). */
+function withoutRelationshipAttributes(entities: AtlasEntity[]): void {
+  for (const e of entities) delete e.relationshipAttributes;
+}
+
 @Injectable()
 export class EntityService {
   constructor(
@@ -34,15 +39,16 @@ export class EntityService {
   }
 
   /** GET /v2/entity/guid/{guid}: DELETED entities are readable too (spec 10.2). */
-  async getByGuid(guid: string): Promise<AtlasEntityWithExtInfo> {
+  async getByGuid(guid: string, ignoreRelationships = false): Promise<AtlasEntityWithExtInfo> {
     const types = await this.registry.lookup();
     const found = (await this.store.getEntities([guid], types, { withExtInfo: true })).get(guid);
     if (!found) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
+    if (ignoreRelationships) withoutRelationshipAttributes([found.entity, ...Object.values(found.referredEntities ?? {})]);
     return found;
   }
 
   /** GET /v2/entity/bulk?guid=…: entities in request order; referredEntities shared, without the entities themselves. */
-  async getByGuids(guids: string[]): Promise<AtlasEntitiesWithExtInfo> {
+  async getByGuids(guids: string[], ignoreRelationships = false): Promise<AtlasEntitiesWithExtInfo> {
     if (guids.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, ['[]']);
     const types = await this.registry.lookup();
     const found = await this.store.getEntities(guids, types, { withExtInfo: true });
@@ -53,13 +59,15 @@ export class EntityService {
     for (const g of guids) {
       for (const [rg, e] of Object.entries(found.get(g)!.referredEntities ?? {})) if (!roots.has(rg)) referredEntities[rg] = e;
     }
-    return { entities: guids.map((g) => found.get(g)!.entity), referredEntities };
+    const entities = guids.map((g) => found.get(g)!.entity);
+    if (ignoreRelationships) withoutRelationshipAttributes([...entities, ...Object.values(referredEntities)]);
+    return { entities, referredEntities };
   }
 
   /** GET /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE (non-DELETED entities of the type and its sub-types) */
-  async getByUniqueAttributes(typeName: string, query: Record<string, unknown>): Promise<AtlasEntityWithExtInfo> {
+  async getByUniqueAttributes(typeName: string, query: Record<string, unknown>, ignoreRelationships = false): Promise<AtlasEntityWithExtInfo> {
     const guid = await this.guidByUniqueAttributes(await this.registry.lookup(), typeName, query);
-    return this.getByGuid(guid);
+    return this.getByGuid(guid, ignoreRelationships);
   }
 
   /** PUT /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE: partial update of that entity (PARTIAL_UPDATE). */

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hiveModelsDir } from './helpers/fixtures';
+import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
+
+// What Atlas's own clients (AtlasClientV2, apache-atlas for Python, curl) send to the v2 entity and types calls,
+// answered as Apache Atlas 2.x answers it.
+
+const V2 = '/api/atlas/v2';
+
+describe('v2 calls as Atlas clients make them', () => {
+  let t: TestApp;
+  let dbGuid: string;
+  let tableGuid: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ MODELS_DIR: hiveModelsDir() });
+    const db = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: { typeName: 'hive_db', guid: '-1', attributes: { qualifiedName: 'sales@cl1', name: 'sales', clusterName: 'cl1' } },
+    }).expect(200);
+    dbGuid = db.body.guidAssignments['-1'];
+    const tbl = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: {
+        typeName: 'hive_table', guid: '-10',
+        attributes: {
+          qualifiedName: 'sales.orders@cl1', name: 'orders', owner: 'etl', description: 'all orders',
+          db: { guid: dbGuid, typeName: 'hive_db' }, columns: [{ guid: '-11', typeName: 'hive_column' }],
+        },
+      },
+      referredEntities: {
+        '-11': {
+          typeName: 'hive_column', guid: '-11',
+          attributes: { qualifiedName: 'sales.orders.id@cl1', name: 'id', type: 'int', position: 0, table: { guid: '-10', typeName: 'hive_table' } },
+        },
+      },
+    }).expect(200);
+    tableGuid = tbl.body.guidAssignments['-10'];
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  // Atlas: EntityREST.getById/getByUniqueAttributes/getByGuids take ignoreRelationships; with it true
+  // EntityGraphRetriever skips mapRelationshipAttributes, so the entity has no relationshipAttributes (null, left out
+  // of the JSON) while the legacy references in `attributes` stay.
+  it('ignoreRelationships=true leaves relationshipAttributes out (guid, uniqueAttribute, bulk)', async () => {
+    const full = await t.as(ADMIN).get(`${V2}/entity/guid/${tableGuid}`).expect(200);
+    expect(full.body.entity.relationshipAttributes.db).toMatchObject({ guid: dbGuid });
+    const byGuid = await t.as(ADMIN).get(`${V2}/entity/guid/${tableGuid}?ignoreRelationships=true`).expect(200);
+    expect(byGuid.body.entity.relationshipAttributes).toBeUndefined();
+    expect(byGuid.body.entity.attributes.db).toEqual({ guid: dbGuid, typeName: 'hive_db' });
+    const byAttr = await t.as(ADMIN).get(`${V2}/entity/uniqueAttribute/type/hive_table?attr:qualifiedName=sales.orders@cl1&ignoreRelationships=true`).expect(200);
+    expect(byAttr.body.entity.relationshipAttributes).toBeUndefined();
+    const bulk = await t.as(ADMIN).get(`${V2}/entity/bulk?guid=${tableGuid}&ignoreRelationships=true`).expect(200);
+    expect(bulk.body.entities[0].relationshipAttributes).toBeUndefined();
+    for (const e of Object.values(bulk.body.referredEntities) as Array<{ relationshipAttributes?: unknown }>) expect(e.relationshipAttributes).toBeUndefined();
+  });
+});
