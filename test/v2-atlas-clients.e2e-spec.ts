@@ -54,4 +54,11 @@ describe('v2 calls as Atlas clients make them', () => {
     expect(bulk.body.entities[0].relationshipAttributes).toBeUndefined();
     for (const e of Object.values(bulk.body.referredEntities) as Array<{ relationshipAttributes?: unknown }>) expect(e.relationshipAttributes).toBeUndefined();
   });
+
+  // Atlas: AtlasEntityStoreV2.deleteById ignores a guid with no entity ("Deletion request ignored for non-existent
+  // entity") and answers 200 with an empty EntityMutationResponse.
+  it('DELETE /entity/guid of an unknown guid is 200 with nothing deleted', async () => {
+    const res = await t.as(ADMIN).delete(`${V2}/entity/guid/0badf00d-0000-0000-0000-000000000000`).expect(200);
+    expect(res.body.mutatedEntities).toBeUndefined();
+  });
 });

@@ -87,7 +87,7 @@ export class EntityController {
   }
 
   @Delete('guid/:guid')
-  @ApiOperation({ summary: 'Soft delete (status DELETED), cascading to owned entities' })
+  @ApiOperation({ summary: 'Soft delete (status DELETED), cascading to owned entities; an unknown guid deletes nothing (200 {})' })
   @ApiOkResponse({ type: EntityMutationResponseDto })
   delete(@Param('guid') guid: string, @CallerInfo() caller: Caller): Promise<EntityMutationResponse> {
     return this.entities.delete(guid, caller);

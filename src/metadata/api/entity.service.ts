@@ -81,7 +81,7 @@ export class EntityService {
     return this.write([{ entity, referredEntities: info.referredEntities }], caller, 'PARTIAL_UPDATE');
   }
 
-  /** DELETE /v2/entity/guid/{guid}: soft delete with cascade over owned entities (spec 10.2). */
+  /** DELETE /v2/entity/guid/{guid}: soft delete with cascade over owned entities (spec 10.2); unknown ⇒ `{}` as Atlas. */
   async delete(guid: string, caller: Caller): Promise<EntityMutationResponse> {
     const types = await this.registry.lookup();
     const deleted = await this.store.deleteEntities([guid], { user: caller.userName, now: Date.now(), types });

@@ -85,7 +85,7 @@ export abstract class MetadataStore {
   abstract getEntities(guids: string[], types: TypeLookup, opts?: ReadOptions): Promise<Map<string, AtlasEntityWithExtInfo>>;
   /** lookup among non-DELETED entities of `typeName` and its sub-types (spec 10.3) */
   abstract findByUniqueAttributes(typeName: string, attrs: Record<string, unknown>, types: TypeLookup): Promise<string | undefined>;
-  /** soft delete with cascade to owned children (spec 10.2); returns the deleted headers */
+  /** soft delete with cascade to owned children (spec 10.2); unknown guids are ignored; returns the deleted headers */
   abstract deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]>;
   abstract addClassifications(guid: string, classifications: AtlasClassification[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<void>;
   /** spec 10.5: recompute propagated classifications */

@@ -797,9 +797,8 @@ export class PostgresMetadataStore extends MetadataStore {
     const deleted = await retryLostRace('entity delete', () => this.db.transaction(async (m) => {
       await enterChangeFence(m);
       // locked: of concurrent deletes of one entity, the first deletes it and the others find it DELETED
+      // an unknown guid is no error: it is already gone (Atlas's deleteById ignores it)
       const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[]) FOR UPDATE`, [guids]);
-      const missing = guids.find((g) => !found.some((f) => f.guid === g));
-      if (missing) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [missing]);
       const active = found.filter((f) => f.status === 'ACTIVE').map((f) => f.guid);
       return active.length ? this.softDelete(m, active, ctx.user, ctx.now) : [];
     }));
