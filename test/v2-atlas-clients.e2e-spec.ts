@@ -61,4 +61,16 @@ describe('v2 calls as Atlas clients make them', () => {
     const res = await t.as(ADMIN).delete(`${V2}/entity/guid/0badf00d-0000-0000-0000-000000000000`).expect(200);
     expect(res.body.mutatedEntities).toBeUndefined();
   });
+
+  // Atlas: TypesREST.getAllTypeDefs reads a SearchFilter from the query (AtlasClientV2.getAllTypeDefs(SearchFilter),
+  // apache-atlas get_all_typedefs(search_filter)); `type=entity` keeps only entity defs, `name=` one type.
+  it('GET /types/typedefs?type=entity&name=… filters like Atlas\'s SearchFilter', async () => {
+    const entities = (await t.as(ADMIN).get(`${V2}/types/typedefs?type=entity`).expect(200)).body;
+    expect(entities.entityDefs.map((d: { name: string }) => d.name)).toContain('hive_table');
+    expect(entities.enumDefs).toEqual([]);
+    expect(entities.relationshipDefs).toEqual([]);
+    const one = (await t.as(ADMIN).get(`${V2}/types/typedefs?name=hive_table`).expect(200)).body;
+    expect(one.entityDefs.map((d: { name: string }) => d.name)).toEqual(['hive_table']);
+    expect(one.classificationDefs).toEqual([]);
+  });
 });

@@ -46,3 +46,46 @@ export function pickDefs(defs: Required<AtlasTypesDef>, names: readonly string[]
   }
   return out;
 }
+
+/** Atlas's `type=` values (FilterUtil.getTypePredicate) -> category */
+const FILTER_TYPES: Readonly<Record<string, TypeCategory>> = {
+  CLASS: 'ENTITY', ENTITY: 'ENTITY', TRAIT: 'CLASSIFICATION', CLASSIFICATION: 'CLASSIFICATION', STRUCT: 'STRUCT',
+  ENUM: 'ENUM', RELATIONSHIP: 'RELATIONSHIP', BUSINESS_METADATA: 'BUSINESS_METADATA',
+};
+
+const firstOf = (v: unknown): string | undefined => {
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' && s.trim() !== '' ? s : undefined;
+};
+
+/**
+ * GET /types/typedefs?type=&name=&serviceType=&supertype=&notsupertype=&notServiceType=&notname=…: Atlas's
+ * SearchFilter (FilterUtil.getPredicateFromSearchFilter); every given parameter must hold, an unknown `type` matches
+ * nothing, `supertype` means any transitive super-type of an entity or classification type.
+ */
+export function filterTypesDef(defs: Required<AtlasTypesDef>, query: Record<string, unknown>, types: TypeLookup): Required<AtlasTypesDef> {
+  const type = firstOf(query.type);
+  const name = firstOf(query.name);
+  const serviceType = firstOf(query.serviceType);
+  const notServiceType = firstOf(query.notServiceType);
+  const superType = firstOf(query.supertype);
+  const notSuperType = firstOf(query.notsupertype);
+  const notNames = new Set((Array.isArray(query.notname) ? query.notname : [query.notname]).filter((v): v is string => typeof v === 'string'));
+  if (!type && !name && !serviceType && !notServiceType && !superType && !notSuperType && notNames.size === 0) return defs;
+  const superTypesOf = (n: string): string[] => types.entityType(n)?.allSuperTypes ?? types.classificationType(n)?.allSuperTypes ?? [];
+  const hasSuper = (n: string, s: string): boolean => {
+    const category = types.categoryOf(n);
+    return (category === 'ENTITY' || category === 'CLASSIFICATION') && superTypesOf(n).includes(s);
+  };
+  const keep = (d: AnyTypeDef): boolean =>
+    (!type || FILTER_TYPES[type.toUpperCase()] === types.categoryOf(d.name))
+    && (!name || d.name === name)
+    && (!serviceType || d.serviceType === serviceType)
+    && (!notServiceType || d.serviceType !== notServiceType)
+    && (!superType || hasSuper(d.name, superType))
+    && (!notSuperType || !hasSuper(d.name, notSuperType))
+    && !notNames.has(d.name);
+  const out = emptyTypesDef();
+  for (const key of Object.keys(out) as Array<keyof AtlasTypesDef>) (out[key] as AnyTypeDef[]) = (defs[key] as AnyTypeDef[]).filter(keep);
+  return out;
+}

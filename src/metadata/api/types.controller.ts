@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CallerInfo } from '../../auth/caller.decorator';
 import type { AnyTypeDef, AtlasTypesDef, Caller } from '../model';
 import { AtlasTypesDefDto } from './dto/types-def.dto';
@@ -14,10 +14,14 @@ export class TypesController {
   constructor(private readonly types: TypesService) {}
 
   @Get('typedefs')
-  @ApiOperation({ summary: 'All type definitions (AtlasTypesDef)' })
+  @ApiOperation({ summary: 'All type definitions (AtlasTypesDef), narrowed by Atlas\'s SearchFilter parameters' })
+  @ApiQuery({ name: 'type', required: false, description: 'entity (class), classification (trait), struct, enum, relationship, business_metadata' })
+  @ApiQuery({ name: 'name', required: false })
+  @ApiQuery({ name: 'supertype', required: false, description: 'entity / classification types with this (transitive) super-type' })
+  @ApiQuery({ name: 'notsupertype', required: false })
   @ApiOkResponse({ type: AtlasTypesDefDto })
-  all(): Promise<AtlasTypesDef> {
-    return this.types.all();
+  all(@Query() query: Record<string, unknown>): Promise<AtlasTypesDef> {
+    return this.types.all(query);
   }
 
   @Post('typedefs')

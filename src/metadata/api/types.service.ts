@@ -7,7 +7,7 @@ import { MetadataStore } from '../store/metadata-store';
 import { TypeRegistry } from '../typesystem/type-registry';
 import { checkTypeDefUpdate, defsWithCategory, stripForCreate, validateTypesDef } from '../typesystem/typedef-rules';
 import { referencesToDeletedTypes } from './typedef-references';
-import { pickDefs, TYPEDEF_KINDS, typesDefView } from './typedef-view';
+import { filterTypesDef, pickDefs, TYPEDEF_KINDS, typesDefView } from './typedef-view';
 
 @Injectable()
 export class TypesService {
@@ -16,8 +16,10 @@ export class TypesService {
     private readonly store: MetadataStore,
   ) {}
 
-  async all(): Promise<Required<AtlasTypesDef>> {
-    return typesDefView(await this.registry.lookup());
+  /** GET /types/typedefs, with Atlas's SearchFilter (`type`, `name`, `supertype`, …) when the query has one */
+  async all(query: Record<string, unknown> = {}): Promise<Required<AtlasTypesDef>> {
+    const types = await this.registry.lookup();
+    return filterTypesDef(typesDefView(types), query, types);
   }
 
   /** `kind` is the path segment: `typedef` (any category) or `entitydef`, `enumdef`, … */
