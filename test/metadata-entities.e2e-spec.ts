@@ -121,7 +121,8 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       dbGuid = res.body.guidAssignments['-1'];
       expect(dbGuid).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.body.mutatedEntities).toEqual({
-        CREATE: [expect.objectContaining({ guid: dbGuid, typeName: 'hive_db', status: 'ACTIVE', attributes: { qualifiedName: qn('sales'), name: 'sales' } })],
+        // Atlas's header attributes: the unique ones plus name, description, owner, createTime when set
+        CREATE: [expect.objectContaining({ guid: dbGuid, typeName: 'hive_db', status: 'ACTIVE', attributes: { qualifiedName: qn('sales'), name: 'sales', owner: 'etl' } })],
       });
       const rows = await t.db.query(`SELECT type_name, status, created_by, attributes FROM entity WHERE guid = $1`, [dbGuid]);
       expect(rows).toEqual([expect.objectContaining({ type_name: 'hive_db', status: 'ACTIVE', created_by: 'admin' })]);

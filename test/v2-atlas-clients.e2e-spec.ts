@@ -73,4 +73,16 @@ describe('v2 calls as Atlas clients make them', () => {
     expect(one.entityDefs.map((d: { name: string }) => d.name)).toEqual(['hive_table']);
     expect(one.classificationDefs).toEqual([]);
   });
+
+  // Atlas: mutation headers come from EntityGraphRetriever.toAtlasEntityHeader: the type's header attributes (its
+  // unique attributes plus name, description, owner, createTime when set), displayText, classificationNames, labels.
+  it('mutation headers carry Atlas\'s header attributes', async () => {
+    const res = await t.as(ADMIN).post(`${V2}/entity`).send({
+      entity: { typeName: 'hive_db', attributes: { qualifiedName: 'hr@cl1', name: 'hr', clusterName: 'cl1', owner: 'alice', description: 'people' } },
+    }).expect(200);
+    expect(res.body.mutatedEntities.CREATE[0]).toMatchObject({
+      typeName: 'hive_db', status: 'ACTIVE', displayText: 'hr',
+      attributes: { qualifiedName: 'hr@cl1', name: 'hr', owner: 'alice', description: 'people' },
+    });
+  });
 });

@@ -68,10 +68,18 @@ function isPlaceholderGuid(guid: string | undefined): boolean {
   return !guid || guid.startsWith('-');
 }
 
-function header(guid: string, typeName: string, status: string, attributes: Record<string, unknown>): AtlasEntityHeader {
+/** Atlas's AtlasEntityType.ENTITY_HEADER_ATTRIBUTES: in a header next to the type's unique attributes */
+const HEADER_ATTRIBUTES = ['name', 'description', 'owner', 'createTime'];
+
+/**
+ * Atlas's EntityGraphRetriever.toAtlasEntityHeader: the set values of the type's unique attributes and of name,
+ * description, owner and createTime (qualifiedName and name when the type is unknown), displayText.
+ */
+function header(guid: string, typeName: string, status: string, attributes: Record<string, unknown>, types?: TypeLookup): AtlasEntityHeader {
   const h: AtlasEntityHeader = { typeName, guid, status: status as 'ACTIVE' | 'DELETED', attributes: {} };
-  if (attributes.qualifiedName !== undefined) h.attributes!.qualifiedName = attributes.qualifiedName;
-  if (attributes.name !== undefined) h.attributes!.name = attributes.name;
+  const type = types?.entityType(typeName);
+  const names = type ? [...type.uniqueAttributes.keys(), ...HEADER_ATTRIBUTES.filter((n) => type.attributes.has(n))] : ['qualifiedName', 'name'];
+  for (const n of names) if (attributes[n] !== undefined && attributes[n] !== null) h.attributes![n] = attributes[n];
   const display = attributes.name ?? attributes.qualifiedName;
   if (typeof display === 'string') h.displayText = display;
   return h;
@@ -261,7 +269,7 @@ export class PostgresMetadataStore extends MetadataStore {
       const first = !seen.has(norm.guid);
       seen.add(norm.guid);
       if (lastIndex.get(norm.guid) !== i) {
-        const h = header(norm.guid, norm.typeName, norm.status, norm.values);
+        const h = header(norm.guid, norm.typeName, norm.status, norm.values, ctx.types);
         (first && !ex ? reports[unit].created : reports[unit].updated).push(h);
         return;
       }
@@ -271,7 +279,7 @@ export class PostgresMetadataStore extends MetadataStore {
       const outcome = !ex || (ex.status === 'DELETED' && norm.status === 'ACTIVE') ? 'created' : unchanged ? 'unchanged' : 'updated';
       const p: PendingEntity = { unit, norm, existing: ex, unchanged, attributes, finalStatus: norm.status, outcome: first ? outcome : 'updated' };
       pending.push(p);
-      const h = header(norm.guid, norm.typeName, norm.status, attributes);
+      const h = header(norm.guid, norm.typeName, norm.status, attributes, ctx.types);
       if (repeated) (reports[unit].repeated ??= []).push(h);
       else if (p.outcome === 'created') reports[unit].created.push(h);
       else if (p.outcome === 'updated') reports[unit].updated.push(h);
@@ -319,7 +327,7 @@ export class PostgresMetadataStore extends MetadataStore {
     // 10. status: ACTIVE -> DELETED cascades (owned children not in the batch are reported deleted by the first unit
     // that deletes); so does an owned child whose link its owner no longer lists (spec 5.7.5)
     const cascade = async (roots: string[], unit: number) => {
-      for (const h of await this.softDelete(m, roots, ctx.user, ctx.now)) if (!batchGuids.has(h.guid)) reports[unit].deleted.push(h);
+      for (const h of await this.softDelete(m, roots, ctx.user, ctx.now, ctx.types)) if (!batchGuids.has(h.guid)) reports[unit].deleted.push(h);
     };
     const newlyDeleted = toWrite.filter((p) => p.finalStatus === 'DELETED' && p.existing?.status === 'ACTIVE').map((p) => p.norm.guid);
     if (newlyDeleted.length > 0) await cascade(newlyDeleted, unitOf.get(newlyDeleted[0]) ?? 0);
@@ -715,7 +723,7 @@ export class PostgresMetadataStore extends MetadataStore {
        RETURNING guid, type_name, attributes`,
       [[...linkedBy.keys()], ctx.user, ctx.now],
     ));
-    for (const r of touched) reports[linkedBy.get(r.guid)!].updated.push(header(r.guid, r.type_name, 'ACTIVE', r.attributes));
+    for (const r of touched) reports[linkedBy.get(r.guid)!].updated.push(header(r.guid, r.type_name, 'ACTIVE', r.attributes, ctx.types));
   }
 
   /**
@@ -773,7 +781,7 @@ export class PostgresMetadataStore extends MetadataStore {
   }
 
   /** Soft delete with cascade over owned children (spec 10.2). Returns headers of every entity that changed. */
-  private async softDelete(m: EntityManager, guids: string[], user: string, now: number): Promise<AtlasEntityHeader[]> {
+  private async softDelete(m: EntityManager, guids: string[], user: string, now: number, types: TypeLookup): Promise<AtlasEntityHeader[]> {
     const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = returnedRows(await m.query(
       `WITH RECURSIVE ${ownedClosureCte({ roots: '$1::text[]', activeOnly: true })}
        UPDATE entity e SET status = 'DELETED', updated_by = $2, update_time = $3, change_seq = nextval('entity_change_seq')
@@ -790,7 +798,7 @@ export class PostgresMetadataStore extends MetadataStore {
         [all, now],
       );
     }
-    return rows.map((r) => header(r.guid, r.type_name, 'DELETED', r.attributes));
+    return rows.map((r) => header(r.guid, r.type_name, 'DELETED', r.attributes, types));
   }
 
   async deleteEntities(guids: string[], ctx: Pick<WriteContext, 'user' | 'now' | 'types'>): Promise<AtlasEntityHeader[]> {
@@ -800,7 +808,7 @@ export class PostgresMetadataStore extends MetadataStore {
       // an unknown guid is no error: it is already gone (Atlas's deleteById ignores it)
       const found: Array<{ guid: string; status: string }> = await m.query(`SELECT guid, status FROM entity WHERE guid = ANY($1::text[]) FOR UPDATE`, [guids]);
       const active = found.filter((f) => f.status === 'ACTIVE').map((f) => f.guid);
-      return active.length ? this.softDelete(m, active, ctx.user, ctx.now) : [];
+      return active.length ? this.softDelete(m, active, ctx.user, ctx.now, ctx.types) : [];
     }));
     if (deleted.length > 0) await this.recomputePropagation();
     return deleted;
