@@ -85,4 +85,23 @@ describe('v2 calls as Atlas clients make them', () => {
       attributes: { qualifiedName: 'hr@cl1', name: 'hr', owner: 'alice', description: 'people' },
     });
   });
+
+  // Atlas: minExtInfo=true maps referred (owned) entities with EntityGraphRetriever.mapVertexToAtlasEntityMin: system
+  // attributes, classifications and only the type's min-info attributes (its header attributes - unique ones, name,
+  // description, owner, createTime - plus those of its `schemaAttributes` option) that are set; no relationshipAttributes.
+  it('minExtInfo=true gives referredEntities only their min-info attributes', async () => {
+    const full = await t.as(ADMIN).get(`${V2}/entity/guid/${tableGuid}`).expect(200);
+    const columnGuid = Object.keys(full.body.referredEntities)[0];
+    expect(full.body.referredEntities[columnGuid].attributes.table).toMatchObject({ typeName: 'hive_table' });
+    for (const url of [`${V2}/entity/guid/${tableGuid}?minExtInfo=true`, `${V2}/entity/uniqueAttribute/type/hive_table?attr:qualifiedName=sales.orders@cl1&minExtInfo=true`]) {
+      const min = await t.as(ADMIN).get(url).expect(200);
+      expect(min.body.entity.attributes.db).toEqual({ guid: dbGuid, typeName: 'hive_db' });
+      const column = min.body.referredEntities[columnGuid];
+      expect(column).toMatchObject({ guid: columnGuid, typeName: 'hive_column', status: 'ACTIVE' });
+      expect(column.attributes).toEqual({ qualifiedName: 'sales.orders.id@cl1', name: 'id', type: 'int', position: 0 });
+      expect(column.relationshipAttributes).toBeUndefined();
+    }
+    const bulk = await t.as(ADMIN).get(`${V2}/entity/bulk?guid=${tableGuid}&minExtInfo=true`).expect(200);
+    expect(bulk.body.referredEntities[columnGuid].attributes).toEqual({ qualifiedName: 'sales.orders.id@cl1', name: 'id', type: 'int', position: 0 });
+  });
 });

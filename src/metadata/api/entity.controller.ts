@@ -36,6 +36,12 @@ const IGNORE_RELATIONSHIPS_QUERY = {
   description: 'true: entities come without relationshipAttributes (references in attributes stay)',
 };
 
+/** Atlas's EntityREST query parameter of the GETs: true gives referred entities only their min-info attributes. */
+const MIN_EXT_INFO_QUERY = {
+  name: 'minExtInfo', required: false, type: Boolean,
+  description: 'true: referredEntities carry only unique, header and schemaAttributes attributes, no relationshipAttributes',
+};
+
 function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
 }
@@ -72,18 +78,24 @@ export class EntityController {
   @Get('bulk')
   @ApiOperation({ summary: 'Entities by guid (`guid` repeated), with the entities they own in referredEntities' })
   @ApiQuery({ name: 'guid', type: String, isArray: true })
+  @ApiQuery(MIN_EXT_INFO_QUERY)
   @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntitiesWithExtInfoDto })
-  getByGuids(@Query('guid') guid: string | string[], @Query('ignoreRelationships') ignore?: string): Promise<AtlasEntitiesWithExtInfo> {
-    return this.entities.getByGuids(queryList(guid), isTrue(ignore));
+  getByGuids(
+    @Query('guid') guid: string | string[], @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+  ): Promise<AtlasEntitiesWithExtInfo> {
+    return this.entities.getByGuids(queryList(guid), { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
 
   @Get('guid/:guid')
   @ApiOperation({ summary: 'One entity (also when DELETED) with referredEntities; 404 ATLAS-404-00-005 when unknown' })
+  @ApiQuery(MIN_EXT_INFO_QUERY)
   @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
-  getByGuid(@Param('guid') guid: string, @Query('ignoreRelationships') ignore?: string): Promise<AtlasEntityWithExtInfo> {
-    return this.entities.getByGuid(guid, isTrue(ignore));
+  getByGuid(
+    @Param('guid') guid: string, @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+  ): Promise<AtlasEntityWithExtInfo> {
+    return this.entities.getByGuid(guid, { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
 
   @Delete('guid/:guid')
@@ -109,10 +121,14 @@ export class EntityController {
   @Get('uniqueAttribute/type/:typeName')
   @ApiOperation({ summary: 'One non-DELETED entity of the type (or a sub-type) by unique attribute; 404 ATLAS-404-00-009 when none' })
   @ApiQuery(UNIQUE_ATTRIBUTE_QUERY)
+  @ApiQuery(MIN_EXT_INFO_QUERY)
   @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
-  getByUniqueAttributes(@Param('typeName') typeName: string, @Query() query: Record<string, unknown>): Promise<AtlasEntityWithExtInfo> {
-    return this.entities.getByUniqueAttributes(typeName, query, isTrue(typeof query.ignoreRelationships === 'string' ? query.ignoreRelationships : undefined));
+  getByUniqueAttributes(
+    @Param('typeName') typeName: string, @Query() query: Record<string, unknown>,
+    @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+  ): Promise<AtlasEntityWithExtInfo> {
+    return this.entities.getByUniqueAttributes(typeName, query, { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
 
   @Put('uniqueAttribute/type/:typeName')

@@ -18,6 +18,44 @@ function withoutRelationshipAttributes(entities: AtlasEntity[]): void {
   for (const e of entities) delete e.relationshipAttributes;
 }
 
+/** Atlas's AtlasEntityType.ENTITY_HEADER_ATTRIBUTES (with the unique ones, the header / min-info attributes) */
+const HEADER_ATTRIBUTES = ['name', 'description', 'owner', 'createTime'];
+
+/**
+ * Atlas's minExtInfo=true: a referred entity as EntityGraphRetriever.mapVertexToAtlasEntityMin maps it - system
+ * attributes and classifications, of its attributes only the set min-info ones (unique, header and those its type's
+ * `schemaAttributes` option names), no relationshipAttributes.
+ */
+function minExtInfoOf(entity: AtlasEntity, types: TypeSystem): AtlasEntity {
+  const type = types.entityType(entity.typeName);
+  if (!type) return entity;
+  let schema: unknown = [];
+  try {
+    schema = JSON.parse(type.def.options?.schemaAttributes ?? '[]');
+  } catch {
+    schema = [];
+  }
+  const names = new Set([...type.uniqueAttributes.keys(), ...HEADER_ATTRIBUTES, ...(Array.isArray(schema) ? schema : [])]);
+  const attributes: Record<string, unknown> = {};
+  for (const n of names) {
+    const v = entity.attributes?.[n];
+    if (type.attributes.has(n) && v !== null && v !== undefined) attributes[n] = v;
+  }
+  const { relationshipAttributes: _dropped, ...rest } = entity;
+  return { ...rest, attributes };
+}
+
+/** the read flags of Atlas's EntityREST GETs */
+export interface ReadFlags {
+  ignoreRelationships?: boolean;
+  minExtInfo?: boolean;
+}
+
+function applyReadFlags(entities: AtlasEntity[], referred: Record<string, AtlasEntity>, flags: ReadFlags, types: TypeSystem): void {
+  if (flags.minExtInfo) for (const [g, e] of Object.entries(referred)) referred[g] = minExtInfoOf(e, types);
+  if (flags.ignoreRelationships) withoutRelationshipAttributes([...entities, ...Object.values(referred)]);
+}
+
 @Injectable()
 export class EntityService {
   constructor(
@@ -39,16 +77,16 @@ export class EntityService {
   }
 
   /** GET /v2/entity/guid/{guid}: DELETED entities are readable too (spec 10.2). */
-  async getByGuid(guid: string, ignoreRelationships = false): Promise<AtlasEntityWithExtInfo> {
+  async getByGuid(guid: string, flags: ReadFlags = {}): Promise<AtlasEntityWithExtInfo> {
     const types = await this.registry.lookup();
     const found = (await this.store.getEntities([guid], types, { withExtInfo: true })).get(guid);
     if (!found) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, [guid]);
-    if (ignoreRelationships) withoutRelationshipAttributes([found.entity, ...Object.values(found.referredEntities ?? {})]);
+    applyReadFlags([found.entity], (found.referredEntities ??= {}), flags, types);
     return found;
   }
 
   /** GET /v2/entity/bulk?guid=…: entities in request order; referredEntities shared, without the entities themselves. */
-  async getByGuids(guids: string[], ignoreRelationships = false): Promise<AtlasEntitiesWithExtInfo> {
+  async getByGuids(guids: string[], flags: ReadFlags = {}): Promise<AtlasEntitiesWithExtInfo> {
     if (guids.length === 0) throw new AtlasError(ErrorCode.INSTANCE_GUID_NOT_FOUND, ['[]']);
     const types = await this.registry.lookup();
     const found = await this.store.getEntities(guids, types, { withExtInfo: true });
@@ -60,14 +98,14 @@ export class EntityService {
       for (const [rg, e] of Object.entries(found.get(g)!.referredEntities ?? {})) if (!roots.has(rg)) referredEntities[rg] = e;
     }
     const entities = guids.map((g) => found.get(g)!.entity);
-    if (ignoreRelationships) withoutRelationshipAttributes([...entities, ...Object.values(referredEntities)]);
+    applyReadFlags(entities, referredEntities, flags, types);
     return { entities, referredEntities };
   }
 
   /** GET /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE (non-DELETED entities of the type and its sub-types) */
-  async getByUniqueAttributes(typeName: string, query: Record<string, unknown>, ignoreRelationships = false): Promise<AtlasEntityWithExtInfo> {
+  async getByUniqueAttributes(typeName: string, query: Record<string, unknown>, flags: ReadFlags = {}): Promise<AtlasEntityWithExtInfo> {
     const guid = await this.guidByUniqueAttributes(await this.registry.lookup(), typeName, query);
-    return this.getByGuid(guid, ignoreRelationships);
+    return this.getByGuid(guid, flags);
   }
 
   /** PUT /v2/entity/uniqueAttribute/type/{typeName}?attr:NAME=VALUE: partial update of that entity (PARTIAL_UPDATE). */
