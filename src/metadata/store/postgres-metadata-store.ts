@@ -71,6 +71,17 @@ function isPlaceholderGuid(guid: string | undefined): boolean {
 /** Atlas's AtlasEntityType.ENTITY_HEADER_ATTRIBUTES: in a header next to the type's unique attributes */
 const HEADER_ATTRIBUTES = ['name', 'description', 'owner', 'createTime'];
 
+/** The attributes a header of this type shows, worked out once per resolved type (headers are built per entity). */
+const headerNames = new WeakMap<object, string[]>();
+function headerAttributeNames(type: { uniqueAttributes: Map<string, unknown>; attributes: Map<string, unknown> }): string[] {
+  let names = headerNames.get(type);
+  if (!names) {
+    names = [...type.uniqueAttributes.keys(), ...HEADER_ATTRIBUTES.filter((n) => type.attributes.has(n))];
+    headerNames.set(type, names);
+  }
+  return names;
+}
+
 /**
  * Atlas's EntityGraphRetriever.toAtlasEntityHeader: the set values of the type's unique attributes and of name,
  * description, owner and createTime (qualifiedName and name when the type is unknown), displayText.
@@ -78,7 +89,7 @@ const HEADER_ATTRIBUTES = ['name', 'description', 'owner', 'createTime'];
 function header(guid: string, typeName: string, status: string, attributes: Record<string, unknown>, types?: TypeLookup): AtlasEntityHeader {
   const h: AtlasEntityHeader = { typeName, guid, status: status as 'ACTIVE' | 'DELETED', attributes: {} };
   const type = types?.entityType(typeName);
-  const names = type ? [...type.uniqueAttributes.keys(), ...HEADER_ATTRIBUTES.filter((n) => type.attributes.has(n))] : ['qualifiedName', 'name'];
+  const names = type ? headerAttributeNames(type) : ['qualifiedName', 'name'];
   for (const n of names) if (attributes[n] !== undefined && attributes[n] !== null) h.attributes![n] = attributes[n];
   const display = attributes.name ?? attributes.qualifiedName;
   if (typeof display === 'string') h.displayText = display;
