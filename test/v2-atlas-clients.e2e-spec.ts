@@ -55,6 +55,17 @@ describe('v2 calls as Atlas clients make them', () => {
     for (const e of Object.values(bulk.body.referredEntities) as Array<{ relationshipAttributes?: unknown }>) expect(e.relationshipAttributes).toBeUndefined();
   });
 
+  // Atlas: a repeated @QueryParam gives its first value; a repeated boolean parameter is no error
+  it('repeated boolean parameters: the first one counts (ignoreRelationships, replaceClassifications)', async () => {
+    const twice = await t.as(ADMIN).get(`${V2}/entity/guid/${tableGuid}?ignoreRelationships=true&ignoreRelationships=false`).expect(200);
+    expect(twice.body.entity.relationshipAttributes).toBeUndefined();
+    const notFirst = await t.as(ADMIN).get(`${V2}/entity/guid/${tableGuid}?ignoreRelationships=false&ignoreRelationships=true`).expect(200);
+    expect(notFirst.body.entity.relationshipAttributes.db).toMatchObject({ guid: dbGuid });
+    const res = await t.as(ADMIN).post(`${V2}/entity?replaceClassifications=true&replaceClassifications=true`)
+      .send({ entity: { typeName: 'hive_db', attributes: { qualifiedName: 'sales@cl1', name: 'sales', clusterName: 'cl1' } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+
   // Atlas: AtlasEntityStoreV2.deleteById ignores a guid with no entity ("Deletion request ignored for non-existent
   // entity") and answers 200 with an empty EntityMutationResponse.
   it('DELETE /entity/guid of an unknown guid is 200 with nothing deleted', async () => {

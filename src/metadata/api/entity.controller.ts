@@ -42,8 +42,13 @@ const MIN_EXT_INFO_QUERY = {
   description: 'true: referredEntities carry only unique, header and schemaAttributes attributes, no relationshipAttributes',
 };
 
-function isTrue(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === 'true';
+/**
+ * A boolean query parameter as Atlas's @QueryParam reads it: "true" in any case; repeated, the first one counts (the
+ * parameters are declared `string | string[]` so that the validation pipe hands a repeated one over as the array).
+ */
+function isTrue(value: string | string[] | undefined): boolean {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first.trim().toLowerCase() === 'true';
 }
 
 /** Atlas's EntityREST (spec 10.6), for any authenticated user. */
@@ -59,7 +64,7 @@ export class EntityController {
   @ApiQuery(REPLACE_CLASSIFICATIONS_QUERY)
   @ApiOkResponse({ type: EntityMutationResponseDto })
   createOrUpdate(
-    @Body() body: AtlasEntityWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string,
+    @Body() body: AtlasEntityWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string | string[],
   ): Promise<EntityMutationResponse> {
     return this.entities.createOrUpdate(body, caller, isTrue(replace));
   }
@@ -70,7 +75,7 @@ export class EntityController {
   @ApiQuery(REPLACE_CLASSIFICATIONS_QUERY)
   @ApiOkResponse({ type: EntityMutationResponseDto })
   createOrUpdateBulk(
-    @Body() body: AtlasEntitiesWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string,
+    @Body() body: AtlasEntitiesWithExtInfoDto, @CallerInfo() caller: Caller, @Query('replaceClassifications') replace?: string | string[],
   ): Promise<EntityMutationResponse> {
     return this.entities.createOrUpdateBulk(body, caller, isTrue(replace));
   }
@@ -82,7 +87,7 @@ export class EntityController {
   @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntitiesWithExtInfoDto })
   getByGuids(
-    @Query('guid') guid: string | string[], @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+    @Query('guid') guid: string | string[], @Query('minExtInfo') minExtInfo?: string | string[], @Query('ignoreRelationships') ignore?: string | string[],
   ): Promise<AtlasEntitiesWithExtInfo> {
     return this.entities.getByGuids(queryList(guid), { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
@@ -93,7 +98,7 @@ export class EntityController {
   @ApiQuery(IGNORE_RELATIONSHIPS_QUERY)
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
   getByGuid(
-    @Param('guid') guid: string, @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+    @Param('guid') guid: string, @Query('minExtInfo') minExtInfo?: string | string[], @Query('ignoreRelationships') ignore?: string | string[],
   ): Promise<AtlasEntityWithExtInfo> {
     return this.entities.getByGuid(guid, { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
@@ -126,7 +131,7 @@ export class EntityController {
   @ApiOkResponse({ type: AtlasEntityWithExtInfoDto })
   getByUniqueAttributes(
     @Param('typeName') typeName: string, @Query() query: Record<string, unknown>,
-    @Query('minExtInfo') minExtInfo?: string, @Query('ignoreRelationships') ignore?: string,
+    @Query('minExtInfo') minExtInfo?: string | string[], @Query('ignoreRelationships') ignore?: string | string[],
   ): Promise<AtlasEntityWithExtInfo> {
     return this.entities.getByUniqueAttributes(typeName, query, { minExtInfo: isTrue(minExtInfo), ignoreRelationships: isTrue(ignore) });
   }
