@@ -33,6 +33,8 @@ export function hiveModelsDir(): string {
   const src = path.join(ATLAS_MODELS, '1000-Hadoop');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-models-'));
   for (const f of ['1020-fs_model.json', '1030-hive_model.json']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+  // removed when the bench ends (each run left one behind in the temp folder)
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
