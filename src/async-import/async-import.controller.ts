@@ -7,6 +7,7 @@ import {
 import * as fs from 'node:fs/promises';
 import { AdminOnly, CallerInfo } from '../auth';
 import { AtlasError, ErrorCode } from '../common/errors';
+import { firstOfRepeated } from '../common/query-params';
 import type { Caller } from '../metadata/model';
 import { AsyncImportService } from './async-import.service';
 
@@ -75,8 +76,7 @@ export class AsyncImportController {
 }
 
 function intParam(name: string, given: string | string[] | undefined, fallback: number, min: number): number {
-  // a repeated parameter: the first one counts, as Atlas's @QueryParam and GET /admin/expimp/audit read it
-  const text = Array.isArray(given) ? given[0] : given;
+  const text = firstOfRepeated(given);
   if (text === undefined || text.trim() === '') return fallback;
   // a safe integer: a longer run of digits would reach PostgreSQL out of the bigint range
   if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {

@@ -1,5 +1,6 @@
 // Query parameters of GET /admin/expimp/audit (spec 9.2) to an AuditSearch: pure, audit-query.spec.ts beside it.
 import { AtlasError, ErrorCode } from '../common/errors';
+import { firstOfRepeated } from '../common/query-params';
 import type { AuditSearch } from './export-import-audit-entry';
 
 export interface AuditPaging {
@@ -13,7 +14,7 @@ type QueryValue = string | string[] | undefined;
 
 /** Express gives repeated parameters as arrays: the first one counts. Empty strings are ignored (spec 9.2). */
 function text(v: unknown): string | undefined {
-  const one = Array.isArray(v) ? v[0] : v;
+  const one = firstOfRepeated(v);
   if (one === undefined || one === null) return undefined;
   const s = String(one);
   return s === '' ? undefined : s;

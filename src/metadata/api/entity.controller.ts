@@ -3,6 +3,7 @@ import { ApiBasicAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperatio
 import type { ValidationError } from 'class-validator';
 import { CallerInfo } from '../../auth/caller.decorator';
 import { AtlasError, ErrorCode, validationErrorToAtlas } from '../../common/errors';
+import { firstOfRepeated } from '../../common/query-params';
 import type { AtlasEntitiesWithExtInfo, AtlasEntityWithExtInfo, Caller, EntityMutationResponse } from '../model';
 import { AtlasClassificationDto, AtlasEntitiesWithExtInfoDto, AtlasEntityWithExtInfoDto } from './dto/entity.dto';
 import { EntityMutationResponseDto } from './dto/entity-mutation-response.dto';
@@ -47,7 +48,7 @@ const MIN_EXT_INFO_QUERY = {
  * parameters are declared `string | string[]` so that the validation pipe hands a repeated one over as the array).
  */
 function isTrue(value: string | string[] | undefined): boolean {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first = firstOfRepeated(value);
   return typeof first === 'string' && first.trim().toLowerCase() === 'true';
 }
 

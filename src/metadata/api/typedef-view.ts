@@ -1,6 +1,7 @@
 // Typedefs as Atlas's TypesREST returns them: entity and classification defs carry their direct `subTypes`, entity
 // defs their `relationshipAttributeDefs` (computed, never stored), and the per-category lookups of
 // /types/{kind}/name/{name}.
+import { firstOfRepeated } from '../../common/query-params';
 import type { AnyTypeDef, AtlasClassificationDef, AtlasEntityDef, AtlasTypesDef, TypeCategory } from '../model';
 import { emptyTypesDef } from '../model';
 import { withRelationshipAttributeDefs } from '../typesystem/relationship-attribute-defs';
@@ -54,7 +55,7 @@ const FILTER_TYPES: Readonly<Record<string, TypeCategory>> = {
 };
 
 const firstOf = (v: unknown): string | undefined => {
-  const s = Array.isArray(v) ? v[0] : v;
+  const s = firstOfRepeated(v);
   return typeof s === 'string' && s.trim() !== '' ? s : undefined;
 };
 

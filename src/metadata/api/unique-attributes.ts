@@ -1,6 +1,7 @@
 // Atlas's `attr:<name>=<value>` query convention (EntityREST.getAttributes) and the Java Map text its error
 // messages print, e.g. `Instance hive_db with unique attribute {qualifiedName=sales@cl1} does not exist`.
 import { AtlasError, ErrorCode } from '../../common/errors';
+import { firstOfRepeated } from '../../common/query-params';
 import type { ResolvedEntityType } from '../typesystem/resolved-types';
 
 export const UNIQUE_ATTRIBUTE_PREFIX = 'attr:';
@@ -11,7 +12,7 @@ export function uniqueAttributesFromQuery(query: Record<string, unknown>): Recor
   for (const [key, raw] of Object.entries(query ?? {})) {
     if (!key.startsWith(UNIQUE_ATTRIBUTE_PREFIX)) continue;
     const name = key.slice(UNIQUE_ATTRIBUTE_PREFIX.length);
-    const value = Array.isArray(raw) ? raw[0] : raw;
+    const value = firstOfRepeated(raw);
     if (name.length > 0 && typeof value === 'string') out[name] = value;
   }
   return out;
