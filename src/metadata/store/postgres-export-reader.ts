@@ -12,6 +12,7 @@ import type { TypeLookup } from '../typesystem/resolved-types';
 import { AppConfig } from '../../config/app-config';
 import { copyBinaryRows, CopyRow } from './copy-binary-rows';
 import { buildRenderPlan, RenderPlan } from './export-render-plan';
+import { analyzeStaleTables } from './planner-statistics';
 import { CLOSE_CHANGE_FENCE_SQL, OPEN_CHANGE_FENCE_SQL } from './change-fence';
 import {
   AttributeMatch, EXPORT_WRITTEN_VIEW, ExportFile, ExportReader, ExportSession, ExportSummary, SqlQuery, StartSpec,
@@ -117,6 +118,8 @@ async function loadRenderPlan(exec: (sql: string, params?: unknown[]) => Promise
 
 @Injectable()
 export class PostgresExportReader extends ExportReader {
+  private readonly log = new Logger('ExportReader');
+
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
@@ -125,6 +128,10 @@ export class PostgresExportReader extends ExportReader {
   }
 
   async open(types: TypeLookup): Promise<ExportSession> {
+    // before the traversal is planned: a large write since the last ANALYZE made plans several times slower
+    const started = Date.now();
+    const analyzed = await analyzeStaleTables((sql, params) => this.db.query(sql, params));
+    if (analyzed.length > 0) this.log.log(`planner statistics refreshed (ANALYZE ${analyzed.join(', ')}) in ${Date.now() - started} ms`);
     const main = await Connection.open(this.db);
     // Entity files are rendered by PostgreSQL, a page per statement: with connections to spare, pages are
     // rendered on RENDER_CONNECTIONS more connections at once, on the main connection's snapshot. The
