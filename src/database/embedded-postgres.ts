@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataDirLock } from './data-dir-lock';
@@ -23,7 +26,9 @@ export class EmbeddedPostgres {
     const lock = DataDirLock.acquire(dataDir);
     let pglite: PGlite | undefined;
     try {
-      pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
+      const pgdata = path.join(dataDir, 'pgdata');
+      if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) await createDataDir(pgdata);
+      pglite = await PGlite.create(pgdata);
       const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections });
       keepQueueRunning(server);
       await server.start();
@@ -47,5 +52,20 @@ export class EmbeddedPostgres {
         this.lock.releaseSync();
       }
     }
+  }
+}
+
+/**
+ * A new data folder, made (initdb) in a child process. A PGlite instance that ran initdb itself keeps initdb's
+ * memory as long as it lives: the server held an 840 MB RSS from its first start on, against 280 MB for the same
+ * folder opened again.
+ */
+async function createDataDir(pgdata: string): Promise<void> {
+  const script = 'require(process.argv[1]).PGlite.create(process.argv[2]).then((db) => db.close())';
+  try {
+    await promisify(execFile)(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), pgdata]);
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr?.trim();
+    throw new Error(`could not create the embedded database in ${pgdata}${stderr ? `: ${stderr}` : ''}`);
   }
 }
