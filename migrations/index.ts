@@ -1,5 +1,6 @@
 // Every migration, in order. The DataSource takes this list (no glob), so the same code runs from ts and from dist.
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
 import { AsyncImport1764250000000 } from './1764250000000-async-import';
+import { SemanticAssignmentIndex1764300000000 } from './1764300000000-semantic-assignment-index';
 
-export const MIGRATIONS = [InitialSchema1764100000000, AsyncImport1764250000000];
+export const MIGRATIONS = [InitialSchema1764100000000, AsyncImport1764250000000, SemanticAssignmentIndex1764300000000];

@@ -662,7 +662,7 @@ class PostgresExportSession implements ExportSession {
    */
   private async placeGlossaryTerms(changedAfter: number): Promise<void> {
     const [{ any }] = await this.query<{ any: boolean }>(
-      // any term assigned in the catalogue at all (a scan of relationship, stopping at the first)
+      // any term assigned in the catalogue at all (the partial index relationship_semantic_assignment_idx)
       `SELECT EXISTS (SELECT 1 FROM relationship r WHERE r.type_name = 'AtlasGlossarySemanticAssignment' AND r.status = 'ACTIVE') AS any`,
     );
     if (!any) return;
