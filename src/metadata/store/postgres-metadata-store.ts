@@ -828,10 +828,8 @@ export class PostgresMetadataStore extends MetadataStore {
    */
   private async softDelete(m: EntityManager, guids: string[], user: string, now: number, types: TypeLookup): Promise<AtlasEntityHeader[]> {
     // PostgreSQL guesses a recursive CTE at ~1000 rows per root (a hive table owns ~10): joined to entity, from a
-    // dozen roots on that guess hashed the whole entity table (12 tables of 100k entities: 50 ms for 120 rows), and
-    // from a few dozen on added JIT compilation (100 tables: 230 ms, now 20). The closure as an array is looked up by
-    // primary key; JIT stays off for the rest of this transaction (a few statements by guid).
-    await m.query(`SET LOCAL jit = off`);
+    // dozen roots on that guess hashed the whole entity table (12 tables of 100k entities: 50 ms for 120 rows). The
+    // closure as an array is looked up by primary key.
     const rows: Array<{ guid: string; type_name: string; attributes: Record<string, unknown> }> = await m.query(
       `WITH RECURSIVE ${ownedClosureCte({ roots: '$1::text[]', activeOnly: true })},
        deleted AS (
