@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppConfig, parseBytes, redactUrl } from './app-config';
+import { AppConfig, parseBytes, parseDuration, redactUrl } from './app-config';
 
 describe('AppConfig.fromEnv', () => {
   it('defaults', () => {
@@ -16,6 +16,7 @@ describe('AppConfig.fromEnv', () => {
     expect(c.importDir).toBeUndefined();
     expect(c.archive).toEqual({ maxEntryBytes: 256 * 2 ** 20, maxTotalBytes: 16 * 2 ** 30, maxCompressionRatio: 200, maxEntries: 5_000_000 });
     expect(c.uploadMaxBytes).toBe(8 * 2 ** 30);
+    expect(c.clientIdleTimeoutMs).toBe(5 * 60_000);
     expect(c.nodeEnv).toBe('development');
     expect(c.logLevel).toBe('log');
   });
@@ -38,6 +39,7 @@ describe('AppConfig.fromEnv', () => {
       ARCHIVE_MAX_RATIO: '50.5',
       ARCHIVE_MAX_ENTRIES: '1000',
       UPLOAD_MAX_BYTES: '1048576',
+      CLIENT_IDLE_TIMEOUT: '30s',
       NODE_ENV: 'production',
       LOG_LEVEL: 'DEBUG',
     });
@@ -52,6 +54,7 @@ describe('AppConfig.fromEnv', () => {
       modelsDir: dir,
       archive: { maxEntryBytes: 2 ** 20, maxTotalBytes: 2 * 2 ** 30, maxCompressionRatio: 50.5, maxEntries: 1000 },
       uploadMaxBytes: 1048576,
+      clientIdleTimeoutMs: 30_000,
       nodeEnv: 'production',
       logLevel: 'debug',
     });
@@ -72,6 +75,10 @@ describe('AppConfig.fromEnv', () => {
     [{ ARCHIVE_MAX_ENTRIES: '0' }, /ARCHIVE_MAX_ENTRIES/],
     [{ UPLOAD_MAX_BYTES: '5 parsecs' }, /UPLOAD_MAX_BYTES/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ CLIENT_IDLE_TIMEOUT: '30 fortnights' }, /CLIENT_IDLE_TIMEOUT/],
+    [{ CLIENT_IDLE_TIMEOUT: '-1s' }, /CLIENT_IDLE_TIMEOUT/],
+    // Node's timers hold at most 2^31-1 ms: a longer timeout would fire after 1 ms
+    [{ CLIENT_IDLE_TIMEOUT: '600h' }, /CLIENT_IDLE_TIMEOUT/],
     // an export holds the lock's connection and its own, and its after-export work needs a third
     [{ DB_POOL_SIZE: '3' }, /DB_POOL_SIZE/],
   ])('names the bad variable: %o', (env, name) => {
@@ -98,4 +105,19 @@ describe('parseBytes', () => {
   ])('%s', (text, bytes) => expect(parseBytes(text)).toBe(bytes));
 
   it.each(['', '0', '-1', '1 XB', 'MiB'])('rejects %j', (text) => expect(parseBytes(text)).toBeUndefined());
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['30000', 30_000],
+    ['0', 0],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['1.5 s', 1500],
+    ['5min', 300_000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+  ])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '-1', 's', '5 minutes', '1e3'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
 });

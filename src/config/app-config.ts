@@ -25,6 +25,11 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
 
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a longer delay fires after 1 ms */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface AppConfigValues {
   port: number;
   databaseUrl?: string;
@@ -41,6 +46,7 @@ export interface AppConfigValues {
   searchDefaultLimit: number;
   searchMaxLimit: number;
   importBatchEntities: number;
+  clientIdleTimeoutMs: number;
   nodeEnv: string;
   logLevel: LogLevel;
 }
@@ -75,6 +81,11 @@ export class AppConfig implements AppConfigValues {
   readonly searchMaxLimit: number;
   /** IMPORT_BATCH_ENTITIES, default 2500: entities (main + referred) written per import transaction (spec P11) */
   readonly importBatchEntities: number;
+  /**
+   * CLIENT_IDLE_TIMEOUT, default 5 min: how long an import or export waits for its client to send more of the upload
+   * or to accept more of the response before it cuts the connection (and frees the operation lock); 0 never
+   */
+  readonly clientIdleTimeoutMs: number;
   /** NODE_ENV, default 'development' */
   readonly nodeEnv: string;
   /** LOG_LEVEL, default 'log' (one of error, warn, log, debug, verbose) */
@@ -96,6 +107,7 @@ export class AppConfig implements AppConfigValues {
     this.searchDefaultLimit = values.searchDefaultLimit;
     this.searchMaxLimit = values.searchMaxLimit;
     this.importBatchEntities = values.importBatchEntities;
+    this.clientIdleTimeoutMs = values.clientIdleTimeoutMs;
     this.nodeEnv = values.nodeEnv;
     this.logLevel = values.logLevel;
     Object.freeze(this);
@@ -136,6 +148,7 @@ export class AppConfig implements AppConfigValues {
       searchDefaultLimit: r.integer('SEARCH_DEFAULT_LIMIT', 100, 1, Number.MAX_SAFE_INTEGER),
       searchMaxLimit: r.integer('SEARCH_MAX_LIMIT', 10_000, 1, Number.MAX_SAFE_INTEGER),
       importBatchEntities: r.integer('IMPORT_BATCH_ENTITIES', 2500, 1, 1_000_000),
+      clientIdleTimeoutMs: r.duration('CLIENT_IDLE_TIMEOUT', 5 * MINUTE),
       nodeEnv,
       logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     });
@@ -179,6 +192,18 @@ export function parseBytes(text: string): number | undefined {
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
 
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: SECOND, sec: SECOND, m: MINUTE, min: MINUTE, h: 60 * MINUTE };
+
+/** Parses "30000", "500ms", "30s", "5min", "1h" into milliseconds (a plain number is milliseconds). Exported for tests. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (!m) return undefined;
+  const unit = DURATION_UNITS[m[2].toLowerCase()];
+  if (unit === undefined) return undefined;
+  const ms = Math.round(Number(m[1]) * unit);
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
 class EnvReader {
   constructor(private readonly env: Env) {}
 
@@ -213,6 +238,16 @@ class EnvReader {
     const n = parseBytes(v);
     if (n === undefined) throw new ConfigError(name, v, 'expected a positive size in bytes, e.g. 1048576, 256MiB or 16GiB');
     return n;
+  }
+
+  /** milliseconds; 0 allowed (off) */
+  duration(name: string, dflt: number): number {
+    const v = this.string(name);
+    if (v === undefined) return dflt;
+    const ms = parseDuration(v);
+    if (ms === undefined) throw new ConfigError(name, v, 'expected a duration: milliseconds or a number with a unit, e.g. 30000, 500ms, 30s, 5min');
+    if (ms > MAX_TIMER_MS) throw new ConfigError(name, v, `expected at most ${MAX_TIMER_MS} ms (~24 days)`);
+    return ms;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], dflt: T): T {
