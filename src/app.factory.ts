@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { allowLongRequests, cutStalledClients } from './common/client-idle-timeout';
 import { AtlasError, AtlasExceptionFilter, ErrorCode, validationErrorToAtlas } from './common/errors';
 import { jsonCharsetMiddleware } from './common/json-charset.middleware';
 import { jsonHasNulEscape, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './common/json-depth';
@@ -43,6 +44,8 @@ export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  allowLongRequests(express.getHttpServer() as Server);
+  express.use(cutStalledClients(config.clientIdleTimeoutMs));
   express.use(requestIdMiddleware);
   express.use(jsonCharsetMiddleware);
   express.use(refuseNulInUrl);

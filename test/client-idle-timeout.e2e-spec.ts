@@ -5,6 +5,7 @@
 // cut, however long it works.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import type { Server } from 'node:http';
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportHooks } from '../src/export/export-hooks';
@@ -30,6 +31,24 @@ function stalledClient(t: TestApp, head: string, body: Buffer): Promise<net.Sock
     socket.on('error', () => undefined);
     socket.once('error', reject);
   });
+}
+
+/** A multipart body with stocks.zip as part `data`. */
+function stocksUpload(boundary: string): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="stocks.zip"\r\nContent-Type: application/zip\r\n\r\n`),
+    fs.readFileSync(zipPath('stocks.zip')),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+}
+
+/** Resolves when the server closes the connection, with how long that took. */
+function closedByServer(socket: net.Socket): Promise<number> {
+  const started = Date.now();
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
+  // a paused socket never sees its end
+  socket.resume();
+  return closed;
 }
 
 /** Polls until another export gets the lock (200), for at most `ms`; the statuses seen. */
@@ -116,6 +135,49 @@ describe('CLIENT_IDLE_TIMEOUT: a client that stalls an import or export (Postgre
       // Node's own requestTimeout (300 s) would free it only after minutes
       const next = await exportUntilGranted(t, 10_000);
       expect(next.granted, `the next export was refused (409) ${next.refused} times in ${next.afterMs} ms`).toBe(true);
+      expect(fs.readdirSync(t.config.tempDir).filter((f) => f.startsWith('atlas-upload-'))).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  }, 30_000);
+
+  it('an upload that keeps coming in is never cut, however long it takes as a whole; Node\'s 300 s limit on a request is off', async () => {
+    expect((t.app.getHttpServer() as Server).requestTimeout).toBe(0);
+    const boundary = 'slow-upload-boundary';
+    const part = stocksUpload(boundary);
+    const { port } = new URL(t.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    let response = '';
+    socket.on('data', (d) => (response += d.toString('latin1')));
+    const ended = new Promise((r) => socket.once('end', r));
+    socket.write(`POST /api/atlas/admin/import HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nConnection: close\r\n`
+      + `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${part.length}\r\n\r\n`);
+    // 8 pieces, 60 % of the idle timeout apart: 5 timeouts in all
+    const pieces = 8;
+    const size = Math.ceil(part.length / pieces);
+    for (let i = 0; i < pieces; i++) {
+      await sleep(IDLE_TIMEOUT_MS * 0.6);
+      socket.write(part.subarray(i * size, (i + 1) * size));
+    }
+    await ended;
+    expect(response.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(response).toContain('"operationStatus":"SUCCESS"');
+  }, 30_000);
+
+  it('an asynchronous import whose upload stops half-way is cut (no lock there) and its spooled part removed', async () => {
+    const boundary = 'stalled-async-boundary';
+    const part = stocksUpload(boundary);
+    const client = await stalledClient(
+      t,
+      `POST /api/atlas/admin/async/import HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${part.length}\r\n\r\n`,
+      part.subarray(0, part.length >> 1),
+    );
+    try {
+      const closedAfter = await closedByServer(client);
+      // one to two timeouts (Node's timer), never Node's 300 s request limit
+      expect(closedAfter).toBeLessThan(10 * IDLE_TIMEOUT_MS);
+      await sleep(100);
       expect(fs.readdirSync(t.config.tempDir).filter((f) => f.startsWith('atlas-upload-'))).toEqual([]);
     } finally {
       client.destroy();

@@ -1,10 +1,8 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { finalize, Observable } from 'rxjs';
 import { AtlasError, ErrorCode } from '../common/errors';
-import { AppConfig } from '../config/app-config';
-import { cutStalledClient } from './client-idle-timeout';
 import { EXCLUSIVE_OPERATION } from './exclusive-operation.decorator';
 import { OperationLockService } from './operation-lock.service';
 
@@ -13,16 +11,13 @@ import { OperationLockService } from './operation-lock.service';
  * (success or error body, or cut by a failed export), or, when the client disconnects first, once the handler has
  * stopped too (an import stops at its next batch boundary): until then the work goes on and no other import or
  * export may start (spec P1: one at a time). A client that stops sending its upload or reading the response is cut
- * after CLIENT_IDLE_TIMEOUT (cutStalledClient), which counts as a disconnect.
+ * after CLIENT_IDLE_TIMEOUT (cutStalledClients, app-wide), which counts as a disconnect.
  */
 @Injectable()
 export class OperationLockInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('OperationLock');
-
   constructor(
     private readonly reflector: Reflector,
     private readonly locks: OperationLockService,
-    private readonly config: AppConfig,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -72,7 +67,6 @@ export class OperationLockInterceptor implements NestInterceptor {
       void release();
       throw new AtlasError(ErrorCode.BAD_REQUEST, ['client disconnected']);
     }
-    cutStalledClient(req, res, this.config.clientIdleTimeoutMs, this.logger);
     // a client that leaves first: released once the handler has stopped as well
     let handlerDone = false;
     let clientGone = false;
