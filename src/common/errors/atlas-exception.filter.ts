@@ -25,6 +25,12 @@ export class AtlasExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (!req.complete && req.socket.destroyed) {
+      // the client left (or was cut for stalling) before its request was whole, an upload mostly: nobody to answer,
+      // and nothing went wrong on this side
+      this.logger.warn(`[${req.requestId}] ${req.method} ${req.url}: the client went away before its request was complete (${(exception as Error)?.message ?? exception})`);
+      return;
+    }
     const { status, body } = this.toAtlas(exception, req);
     if (status === 405) res.setHeader('Allow', allowedMethods(req).join(', '));
     sendErrorBody(res, status, body);
