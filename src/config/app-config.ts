@@ -82,8 +82,9 @@ export class AppConfig implements AppConfigValues {
   /** IMPORT_BATCH_ENTITIES, default 2500: entities (main + referred) written per import transaction (spec P11) */
   readonly importBatchEntities: number;
   /**
-   * CLIENT_IDLE_TIMEOUT, default 5 min: how long an import or export waits for its client to send more of the upload
-   * or to accept more of the response before it cuts the connection (and frees the operation lock); 0 never
+   * CLIENT_IDLE_TIMEOUT, default 5 min: how long a request waits for its client to send more of its body (an upload)
+   * or to accept more of the response before the connection is cut (an import or export then frees the operation
+   * lock); 0 never
    */
   readonly clientIdleTimeoutMs: number;
   /** NODE_ENV, default 'development' */
