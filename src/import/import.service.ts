@@ -1,6 +1,7 @@
 // Import orchestration (spec 5.5): open the archive, check it, transforms, typedefs, then entities in export
 // order in batches of thousands (one transaction per batch, spec P11), then the side effects.
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import * as path from 'node:path';
@@ -15,6 +16,8 @@ import { planTypeDefImport } from '../metadata/typesystem/typedef-rules';
 import { applyTransformsToUnit, checkClassificationsToCreate } from '../transforms';
 import { checkBeforeImport } from './import-checks';
 import { ImportMetrics } from './import-metrics';
+import { ImportRecovery } from './import-recovery';
+import { ImportRunStore } from './import-run-store';
 import { ImportOptions, resumePosition, startIndex } from './import-request';
 import { ZipSource } from './zip/zip-source';
 
@@ -58,6 +61,9 @@ export class ImportService {
     private readonly registry: TypeRegistry,
     // issue 6: AtlasServer, audit and replicatedFrom side effects (spec 5.9, 5.10)
     private readonly replication: ReplicationService,
+    // spec P9 across a crash: the running import's resume point is kept in import_run, batch by batch
+    private readonly runs: ImportRunStore,
+    private readonly recovery: ImportRecovery,
   ) {}
 
   /** `fileName` of /importfile, resolved inside IMPORT_DIR only (symlinks and `..` included). */
@@ -83,7 +89,19 @@ export class ImportService {
   async run(req: ImportRun): Promise<ImportOutcome> {
     const started = Date.now();
     const { options } = req;
-    const source = await ZipSource.open(req.zipPath, this.config.archive, options.format);
+    // run under the operation lock (spec P1): an import_run row left now is one a dead process could not audit
+    await this.recovery.recoverInterrupted();
+    const runId = randomUUID();
+    await this.runs.begin({
+      id: runId, startTime: started, caller: req.caller, request: { options: options.echo, sizeOption: options.size }, replicatedFrom: options.replicatedFrom,
+    });
+    let source: ZipSource;
+    try {
+      source = await ZipSource.open(req.zipPath, this.config.archive, options.format);
+    } catch (e) {
+      await this.runs.end(runId);
+      throw e;
+    }
     const resume: ResumePoint = {};
     try {
       // spec P5, P3: a bad archive or a transform spec that does not parse fails the request before types or
@@ -131,7 +149,8 @@ export class ImportService {
         const written = await retryLostRace('import batch', async () => {
           const attempt = first ?? (await this.store.prepareUnits(units, ctx));
           first = undefined;
-          return this.store.writePrepared(attempt);
+          const last = positions[positions.length - 1];
+          return this.store.writePrepared(attempt, { importRunId: runId, resumePosition: resumePosition(options.format, last.position), resumeGuid: last.guid });
         });
         metrics.addBatch(written.units);
         for (const g of written.unresolvedTargets) unresolved.add(g);
@@ -228,6 +247,8 @@ export class ImportService {
       throw withResumePoint(err, resume);
     } finally {
       await source.close();
+      // after the audit entry (success or failure) is written: a crash in between audits the import twice, never not at all
+      await this.runs.end(runId).catch((e) => this.log.error(`could not remove the import_run row ${runId}: ${(e as Error)?.message ?? e}`));
     }
   }
 }

@@ -53,6 +53,13 @@ export interface WriteResult {
   unresolvedTargets: string[];
 }
 
+/** spec P9: the import_run row of a running import and the startPosition / guid that resume after this batch */
+export interface ImportCommitMark {
+  importRunId: string;
+  resumePosition: number;
+  resumeGuid: string;
+}
+
 /** A batch normalised by prepareUnits, opaque to callers. */
 export interface PreparedUnits {
   readonly units?: never;
@@ -81,7 +88,8 @@ export abstract class MetadataStore {
    * before anything is written). An importer prepares the next batch while the previous one is being written.
    */
   abstract prepareUnits(units: WriteUnit[], ctx: WriteContext): Promise<PreparedUnits>;
-  abstract writePrepared(prepared: PreparedUnits): Promise<WriteResult>;
+  /** `mark`: an import's resume point, recorded in the batch's own transaction (it survives a crash exactly) */
+  abstract writePrepared(prepared: PreparedUnits, mark?: ImportCommitMark): Promise<WriteResult>;
   abstract getEntities(guids: string[], types: TypeLookup, opts?: ReadOptions): Promise<Map<string, AtlasEntityWithExtInfo>>;
   /** lookup among non-DELETED entities of `typeName` and its sub-types (spec 10.3) */
   abstract findByUniqueAttributes(typeName: string, attrs: Record<string, unknown>, types: TypeLookup): Promise<string | undefined>;

@@ -23,7 +23,7 @@ import {
   UNIQUE_COLUMNS, UniqueRow, uniqueRowsOf, WrittenEntity, YIELD_EVERY,
 } from './write-rows';
 import {
-  MetadataStore, PreparedUnits, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
+  ImportCommitMark, MetadataStore, PreparedUnits, ReadOptions, StoredTypeDefs, UnitReport, WriteContext, WriteResult, WriteUnit,
 } from './metadata-store';
 
 const CATEGORY_LIST: Record<string, keyof AtlasTypesDef> = Object.fromEntries(TYPES_DEF_LISTS.map(([list, cat]) => [cat, list]));
@@ -265,7 +265,7 @@ export class PostgresMetadataStore extends MetadataStore {
     return prepared;
   }
 
-  async writePrepared(prepared: PreparedUnits): Promise<WriteResult> {
+  async writePrepared(prepared: PreparedUnits, mark?: ImportCommitMark): Promise<WriteResult> {
     const { norms, guidAssignments, ctx, fresh } = prepared as PreparedBatch;
     return this.db.transaction(async (m) => {
       await enterChangeFence(m);
@@ -273,6 +273,10 @@ export class PostgresMetadataStore extends MetadataStore {
       const remap: Record<string, string> = {};
       const unresolved = new Set<string>();
       const result = await this.writeNormalized(m, norms, ctx, remap, unresolved, fresh);
+      // spec P9 after a crash: the resume point commits with the batch, so it is never behind or ahead of it
+      if (mark) {
+        await m.query(`UPDATE import_run SET resume_position = $2, resume_guid = $3 WHERE id = $1`, [mark.importRunId, mark.resumePosition, mark.resumeGuid]);
+      }
       // a placeholder whose entity turned out to exist (api: matched by unique attributes) maps to that entity
       const assignments: Record<string, string> = {};
       const assigned = new Set(Object.values(guidAssignments));
