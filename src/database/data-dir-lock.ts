@@ -3,6 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
+ * The lockfiles this process holds. A lockfile naming this process's pid is not necessarily its own: in a container
+ * the server is pid 1 at every start, so after a kill -9 (or an out-of-memory kill) and a restart of the same
+ * container, the stale lockfile names the new process's pid too.
+ */
+const HELD_HERE = new Set<string>();
+
+/**
  * An exclusive lockfile in DATA_DIR. PGlite has none of its own, and two processes opening the same data
  * directory corrupt it (STACK.md). It also makes the in-process operation lock sufficient on the embedded
  * database: only one process can ever serve a given DATA_DIR.
@@ -23,11 +30,12 @@ export class DataDirLock {
         const fd = fs.openSync(file, 'wx', 0o600);
         fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
         fs.closeSync(fd);
+        HELD_HERE.add(file);
         return new DataDirLock(file);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const holder = readHolder(file);
-        if (holder && isAlive(holder)) {
+        if (holder && isAlive(holder, file)) {
           throw new Error(
             `DATA_DIR ${dataDir} is in use by process ${holder.pid} on ${holder.host} (lockfile ${file}). ` +
               'Stop that server, or give this one another DATA_DIR or a DATABASE_URL.',
@@ -43,6 +51,7 @@ export class DataDirLock {
   releaseSync(): void {
     if (this.released) return;
     this.released = true;
+    HELD_HERE.delete(this.file);
     process.removeListener('exit', this.onExit);
     const holder = readHolder(this.file);
     if (holder && holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(this.file, { force: true });
@@ -63,10 +72,12 @@ function readHolder(file: string): Holder | undefined {
   }
 }
 
-function isAlive(holder: Holder): boolean {
+function isAlive(holder: Holder, file: string): boolean {
   // a lock taken on another host (shared volume) cannot be checked: treat it as held
   if (holder.host !== os.hostname()) return true;
-  if (holder.pid === process.pid) return true;
+  // our pid: held if this process took it (a second app in one process), stale if an earlier process with the same
+  // pid left it (pid 1 of a restarted container)
+  if (holder.pid === process.pid) return HELD_HERE.has(file);
   try {
     process.kill(holder.pid, 0);
     return true;

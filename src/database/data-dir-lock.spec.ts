@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataDirLock } from './data-dir-lock';
+
+describe('DataDirLock', () => {
+  let dir: string;
+  const lockfile = () => path.join(dir, 'atlas-expimp.lock');
+  const leftBy = (pid: number) => fs.writeFileSync(lockfile(), JSON.stringify({ pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' }));
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-lock-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('takes over a lockfile whose process is gone (kill -9)', () => {
+    leftBy(2 ** 22 + 1); // above pid_max: no such process
+    const lock = DataDirLock.acquire(dir);
+    expect(JSON.parse(fs.readFileSync(lockfile(), 'utf8')).pid).toBe(process.pid);
+    lock.releaseSync();
+    expect(fs.existsSync(lockfile())).toBe(false);
+  });
+
+  it('takes over a lockfile naming its own pid that an earlier process left (pid 1 of a restarted container)', () => {
+    leftBy(process.pid);
+    const lock = DataDirLock.acquire(dir);
+    lock.releaseSync();
+  });
+
+  it('refuses a second lock in the same process, and a live process of this host', () => {
+    const lock = DataDirLock.acquire(dir);
+    expect(() => DataDirLock.acquire(dir)).toThrow(/is in use by process \d+/);
+    lock.releaseSync();
+    leftBy(process.ppid);
+    expect(() => DataDirLock.acquire(dir)).toThrow(new RegExp(`in use by process ${process.ppid}`));
+  });
+});
