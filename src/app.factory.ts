@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server } from 'node:http';
-import { DynamicModule, INestApplication, LogLevel, Type, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, LogLevel, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,7 +12,10 @@ import { jsonCharsetMiddleware } from './common/json-charset.middleware';
 import { jsonHasNulEscape, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './common/json-depth';
 import { packageInfo } from './common/package-info';
 import { requestIdMiddleware } from './common/request-id';
+import { removeLeftovers } from './common/temp-files';
 import { AppConfig } from './config/app-config';
+import { ZIP_SINK_SPILL_PREFIX } from './export/zip/zip-sink';
+import { UPLOAD_SPOOL_PREFIX } from './import/upload-spool';
 
 export const SWAGGER_UI_PATH = 'api/docs';
 export const SWAGGER_JSON_PATH = 'api/docs-json';
@@ -45,6 +48,9 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   allowLongRequests(express.getHttpServer() as Server);
+  // what a crashed process of this host left in TEMP_DIR: upload spools, spilled central directories
+  const removed = removeLeftovers(config.tempDir, [UPLOAD_SPOOL_PREFIX, ZIP_SINK_SPILL_PREFIX]);
+  if (removed.length > 0) new Logger('TempDir').warn(`removed what crashed processes left in ${config.tempDir}: ${removed.join(', ')}`);
   express.use(cutStalledClients(config.clientIdleTimeoutMs));
   express.use(requestIdMiddleware);
   express.use(jsonCharsetMiddleware);

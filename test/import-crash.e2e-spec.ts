@@ -87,3 +87,52 @@ describe('a synchronous import whose process is killed', () => {
     expect(Number((await sql.query(`SELECT count(*) AS n FROM entity_unique`)).rows[0].n)).toBe(archived + 1);
   });
 });
+
+describe('an upload spooled by a process that is killed', () => {
+  let dir: string;
+  let models: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: ServerProcess | undefined;
+  let t: TestApp | undefined;
+  let sql: Client;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-crash-spool-'));
+    await writeHiveArchive(path.join(dir, 'hive.zip'), ENTITIES);
+    models = hiveModelsDir();
+    db = await createTestDatabase();
+    sql = new Client({ connectionString: db.url });
+  });
+
+  afterAll(async () => {
+    await server?.kill();
+    await t?.close();
+    await sql.end().catch(() => undefined);
+    await db.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(models, { recursive: true, force: true });
+  });
+
+  it('is removed from TEMP_DIR when a server starts again', async () => {
+    const tempDir = path.join(dir, 'tmp');
+    const env = { MODELS_DIR: models, IMPORT_BATCH_ENTITIES: String(BATCH), TEMP_DIR: tempDir };
+    server = await startServerProcess({ ...env, DATABASE_URL: db.url });
+    const form = new FormData();
+    form.append('data', new Blob([fs.readFileSync(path.join(dir, 'hive.zip'))]), 'hive.zip');
+    const importing = fetch(`${server.url}/api/atlas/admin/import`, { method: 'POST', headers: { Authorization: basicAuth() }, body: form }).catch(() => 'cut');
+    await sql.connect();
+    for (let i = 0; Number((await sql.query(`SELECT count(*) AS n FROM entity`)).rows[0].n) < 2_000; i++) {
+      if (i > 1_000) throw new Error('the import did not get going');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await server.kill();
+    server = undefined;
+    expect(await importing).toBe('cut');
+    const spools = () => fs.readdirSync(tempDir).filter((f) => f.startsWith('atlas-upload-'));
+    // the killed process could not remove its spool
+    expect(spools()).toHaveLength(1);
+
+    t = await startTestApp(env, { databaseUrl: db.url });
+    expect(spools()).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
+import { ownedTempName } from '../../common/temp-files';
 import { BatchResult, deflateAsync, DeflateWorkerPool, EntryDeflater } from './deflate';
 import {
   centralRecordLength,
@@ -18,6 +19,9 @@ import {
   MAX_U16,
   writeCentralRecord,
 } from './zip-records';
+
+/** The folder of a spilled central directory: ownedTempName(ZIP_SINK_SPILL_PREFIX) (a crashed process's are removed at start-up). */
+export const ZIP_SINK_SPILL_PREFIX = 'zip-sink';
 
 // A streaming ZIP writer into any Writable (the HTTP response of an export, spec 2.1 / 3.10).
 //
@@ -404,7 +408,8 @@ export class ZipSink {
   /** Bounded memory for any entry count: full central-directory chunks go to a temp file. */
   private spillCentralChunks(): void {
     if (this.spillFd === undefined) {
-      this.spillDir = fs.mkdtempSync(path.join(this.tempDir, 'zip-sink-'));
+      this.spillDir = path.join(this.tempDir, ownedTempName(ZIP_SINK_SPILL_PREFIX));
+      fs.mkdirSync(this.spillDir, { mode: 0o700 });
       this.spillFd = fs.openSync(path.join(this.spillDir, 'central-directory'), 'w+');
     }
     for (const chunk of this.cdChunks) {
