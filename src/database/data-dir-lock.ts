@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pidAlive } from '../common/temp-files';
 
 /**
  * The lockfiles this process holds. A lockfile naming this process's pid is not necessarily its own: in a container
@@ -78,10 +79,5 @@ function isAlive(holder: Holder, file: string): boolean {
   // our pid: held if this process took it (a second app in one process), stale if an earlier process with the same
   // pid left it (pid 1 of a restarted container)
   if (holder.pid === process.pid) return HELD_HERE.has(file);
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(holder.pid);
 }
