@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeHiveArchive } from '../bench/hive-archive';
 import { hiveModelsDir } from './helpers/fixtures';
 import { basicAuth, ServerProcess, startServerProcess } from './helpers/server-process';
@@ -17,31 +17,37 @@ const BROKEN_TABLES = `SELECT t.guid FROM entity t WHERE t.type_name = 'hive_tab
   (SELECT count(*) FROM relationship r WHERE r.end1_guid = t.guid AND r.type_name = 'hive_table_columns') <> 8
   OR NOT EXISTS (SELECT 1 FROM relationship r WHERE r.end1_guid = t.guid AND r.type_name = 'hive_table_storagedesc'))`;
 
-describe('a synchronous import whose process is killed', () => {
+describe('an import whose server process is killed', () => {
   let dir: string;
   let models: string;
+  let archived: number;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let server: ServerProcess | undefined;
   let t: TestApp | undefined;
   let sql: Client;
-  let archived: number;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-crash-'));
     fs.mkdirSync(path.join(dir, 'import'));
     archived = (await writeHiveArchive(path.join(dir, 'import/hive.zip'), ENTITIES)).entities;
     models = hiveModelsDir();
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(models, { recursive: true, force: true });
+  });
+  // each test on a database of its own
+  beforeEach(async () => {
     db = await createTestDatabase();
     sql = new Client({ connectionString: db.url });
   });
-
-  afterAll(async () => {
+  afterEach(async () => {
     await server?.kill();
+    server = undefined;
     await t?.close();
+    t = undefined;
     await sql.end().catch(() => undefined);
     await db.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(models, { recursive: true, force: true });
   });
 
   it('is audited as FAIL with the resume point of its last committed batch; resuming there completes the catalogue', async () => {
@@ -86,39 +92,13 @@ describe('a synchronous import whose process is killed', () => {
     expect((await sql.query(BROKEN_TABLES)).rows).toEqual([]);
     expect(Number((await sql.query(`SELECT count(*) AS n FROM entity_unique`)).rows[0].n)).toBe(archived + 1);
   });
-});
-
-describe('an upload spooled by a process that is killed', () => {
-  let dir: string;
-  let models: string;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let server: ServerProcess | undefined;
-  let t: TestApp | undefined;
-  let sql: Client;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-crash-spool-'));
-    await writeHiveArchive(path.join(dir, 'hive.zip'), ENTITIES);
-    models = hiveModelsDir();
-    db = await createTestDatabase();
-    sql = new Client({ connectionString: db.url });
-  });
-
-  afterAll(async () => {
-    await server?.kill();
-    await t?.close();
-    await sql.end().catch(() => undefined);
-    await db.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(models, { recursive: true, force: true });
-  });
 
   it('is removed from TEMP_DIR when a server starts again', async () => {
-    const tempDir = path.join(dir, 'tmp');
+    const tempDir = path.join(dir, 'tmp-spool');
     const env = { MODELS_DIR: models, IMPORT_BATCH_ENTITIES: String(BATCH), TEMP_DIR: tempDir };
     server = await startServerProcess({ ...env, DATABASE_URL: db.url });
     const form = new FormData();
-    form.append('data', new Blob([fs.readFileSync(path.join(dir, 'hive.zip'))]), 'hive.zip');
+    form.append('data', new Blob([fs.readFileSync(path.join(dir, 'import/hive.zip'))]), 'hive.zip');
     const importing = fetch(`${server.url}/api/atlas/admin/import`, { method: 'POST', headers: { Authorization: basicAuth() }, body: form }).catch(() => 'cut');
     await sql.connect();
     for (let i = 0; Number((await sql.query(`SELECT count(*) AS n FROM entity`)).rows[0].n) < 2_000; i++) {
