@@ -9,7 +9,8 @@ import { basicAuth, ServerProcess, startServerProcess } from './helpers/server-p
 import { ADMIN, createTestDatabase, startTestApp, TestApp } from './helpers/test-app';
 
 // spec P9 / P11 when the process running a synchronous import dies (kill -9, out of memory): the committed batches
-// are whole, and the audit says where to resume, though the process could not write its failure audit itself.
+// are whole, and the audit says where to resume, though the process could not write its failure audit itself; the
+// upload it had spooled is removed when a server starts again.
 const ENTITIES = 10_000;
 const BATCH = 100;
 /** hive_tables without their 8 columns or their storage descriptor */
