@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirLock } from './data-dir-lock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DataDirLock, HEARTBEAT_MS, STALE_AFTER_MS } from './data-dir-lock';
 
 describe('DataDirLock', () => {
   let dir: string;
   const lockfile = () => path.join(dir, 'atlas-expimp.lock');
-  const leftBy = (pid: number) => fs.writeFileSync(lockfile(), JSON.stringify({ pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' }));
+  const leftBy = (pid: number, host = os.hostname()) => fs.writeFileSync(lockfile(), JSON.stringify({ pid, host, since: '2026-01-01T00:00:00.000Z' }));
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-lock-'));
@@ -34,5 +34,30 @@ describe('DataDirLock', () => {
     lock.releaseSync();
     leftBy(process.ppid);
     expect(() => DataDirLock.acquire(dir)).toThrow(new RegExp(`in use by process ${process.ppid}`));
+  });
+
+  it('refuses the lockfile of another host while its holder keeps it fresh, and takes it over once it is stale', () => {
+    leftBy(process.ppid, `other-${os.hostname()}`);
+    expect(() => DataDirLock.acquire(dir)).toThrow(new RegExp(`in use by process ${process.ppid} on other-`));
+    // untouched for longer than STALE_AFTER_MS: its holder is gone (a container created again gets a new hostname)
+    const old = new Date(Date.now() - STALE_AFTER_MS - 1000);
+    fs.utimesSync(lockfile(), old, old);
+    const lock = DataDirLock.acquire(dir);
+    expect(JSON.parse(fs.readFileSync(lockfile(), 'utf8')).host).toBe(os.hostname());
+    lock.releaseSync();
+  });
+
+  it('keeps its own lockfile fresh while it holds it', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const lock = DataDirLock.acquire(dir);
+      const old = new Date(Date.now() - STALE_AFTER_MS - 1000);
+      fs.utimesSync(lockfile(), old, old);
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(Date.now() - fs.statSync(lockfile()).mtimeMs).toBeLessThan(STALE_AFTER_MS);
+      lock.releaseSync();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

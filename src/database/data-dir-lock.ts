@@ -11,6 +11,14 @@ import { pidAlive } from '../common/temp-files';
 const HELD_HERE = new Set<string>();
 
 /**
+ * The holder touches its lockfile this often. A lockfile of another host (a volume shared, or a container created
+ * again: a new hostname) cannot be checked by pid; untouched for STALE_AFTER_MS its holder is gone. Before, such a
+ * lockfile refused every start until someone deleted it.
+ */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_AFTER_MS = 6 * HEARTBEAT_MS;
+
+/**
  * An exclusive lockfile in DATA_DIR. PGlite has none of its own, and two processes opening the same data
  * directory corrupt it (STACK.md). It also makes the in-process operation lock sufficient on the embedded
  * database: only one process can ever serve a given DATA_DIR.
@@ -18,9 +26,21 @@ const HELD_HERE = new Set<string>();
 export class DataDirLock {
   private released = false;
   private readonly onExit = () => this.releaseSync();
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(readonly file: string) {
     process.once('exit', this.onExit);
+    this.heartbeat = setInterval(() => this.touch(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private touch(): void {
+    const now = new Date();
+    try {
+      fs.utimesSync(this.file, now, now);
+    } catch {
+      // gone meanwhile (removed by hand): nothing to keep fresh
+    }
   }
 
   static acquire(dataDir: string): DataDirLock {
@@ -52,6 +72,7 @@ export class DataDirLock {
   releaseSync(): void {
     if (this.released) return;
     this.released = true;
+    clearInterval(this.heartbeat);
     HELD_HERE.delete(this.file);
     process.removeListener('exit', this.onExit);
     const holder = readHolder(this.file);
@@ -74,10 +95,18 @@ function readHolder(file: string): Holder | undefined {
 }
 
 function isAlive(holder: Holder, file: string): boolean {
-  // a lock taken on another host (shared volume) cannot be checked: treat it as held
-  if (holder.host !== os.hostname()) return true;
+  // a lock taken on another host cannot be checked by pid: held while its holder keeps touching it
+  if (holder.host !== os.hostname()) return Date.now() - modifiedAt(file) < STALE_AFTER_MS;
   // our pid: held if this process took it (a second app in one process), stale if an earlier process with the same
   // pid left it (pid 1 of a restarted container)
   if (holder.pid === process.pid) return HELD_HERE.has(file);
   return pidAlive(holder.pid);
+}
+
+function modifiedAt(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
