@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,4 +61,33 @@ describe('DataDirLock', () => {
       vi.useRealTimers();
     }
   });
+
+  /** `n` processes of this host asking for the lock of `dir` at the same moment; how many got it (each holds it 1.5 s) */
+  async function raceFor(n: number): Promise<number> {
+    const register = path.resolve(__dirname, '../../test/helpers/ts-register.cjs');
+    const script = `
+      const { DataDirLock } = require(${JSON.stringify(path.resolve(__dirname, 'data-dir-lock.ts'))});
+      while (Date.now() < Number(process.argv[2])) {}
+      try { DataDirLock.acquire(process.argv[1]); process.stdout.write('held'); setTimeout(() => {}, 1500); } catch { process.stdout.write('refused'); }`;
+    const at = Date.now() + 1500;
+    const outs = await Promise.all(Array.from({ length: n }, () => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-r', register, '-e', script, dir, String(at)]);
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('exit', () => resolve(out));
+    })));
+    expect(outs.every((o) => o === 'held' || o === 'refused')).toBe(true);
+    return outs.filter((o) => o === 'held').length;
+  }
+
+  it('goes to one process only of several starting at once, on a fresh DATA_DIR and over a stale lockfile', async () => {
+    for (let round = 0; round < 2; round++) {
+      fs.rmSync(lockfile(), { force: true });
+      expect(await raceFor(6)).toBe(1);
+      fs.rmSync(lockfile(), { force: true });
+      leftBy(2 ** 22 + 1);
+      expect(await raceFor(6)).toBe(1);
+    }
+  }, 60_000);
 });

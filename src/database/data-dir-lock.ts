@@ -46,27 +46,32 @@ export class DataDirLock {
   static acquire(dataDir: string): DataDirLock {
     fs.mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, 'atlas-expimp.lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = fs.openSync(file, 'wx', 0o600);
-        fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
-        fs.closeSync(fd);
-        HELD_HERE.add(file);
-        return new DataDirLock(file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        const holder = readHolder(file);
-        if (holder && isAlive(holder, file)) {
-          throw new Error(
-            `DATA_DIR ${dataDir} is in use by process ${holder.pid} on ${holder.host} (lockfile ${file}). ` +
-              'Stop that server, or give this one another DATA_DIR or a DATABASE_URL.',
-          );
+    // Checking the holder and creating or taking over the lockfile is one step among processes starting at once:
+    // without the guard, one could read another's lockfile before its content was written (empty: "stale") or
+    // remove a lockfile another had just created over a stale one, and both went on holding the lock.
+    return underGuard(`${file}.guard`, () => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const fd = fs.openSync(file, 'wx', 0o600);
+          fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
+          fs.closeSync(fd);
+          HELD_HERE.add(file);
+          return new DataDirLock(file);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+          const holder = readHolder(file);
+          if (holder && isAlive(holder, file)) {
+            throw new Error(
+              `DATA_DIR ${dataDir} is in use by process ${holder.pid} on ${holder.host} (lockfile ${file}). ` +
+                'Stop that server, or give this one another DATA_DIR or a DATABASE_URL.',
+            );
+          }
+          // the holder died without cleaning up (kill -9): the lock is stale
+          fs.rmSync(file, { force: true });
         }
-        // the holder died without cleaning up (kill -9): the lock is stale
-        fs.rmSync(file, { force: true });
       }
-    }
-    throw new Error(`Could not take the lockfile ${file}`);
+      throw new Error(`Could not take the lockfile ${file}`);
+    });
   }
 
   releaseSync(): void {
@@ -108,5 +113,31 @@ function modifiedAt(file: string): number {
     return fs.statSync(file).mtimeMs;
   } catch {
     return 0;
+  }
+}
+
+/** A guard held for a few milliseconds; one older than this was left by a process that died holding it. */
+const GUARD_STALE_MS = 10_000;
+const GUARD_WAIT_MS = 30_000;
+
+/** Runs `fn` while holding the guard file `guard` (created exclusively, removed after), waiting for it if need be. */
+function underGuard<T>(guard: string, fn: () => T): T {
+  const until = Date.now() + GUARD_WAIT_MS;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(guard, 'wx', 0o600));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - modifiedAt(guard);
+      if (age > GUARD_STALE_MS && modifiedAt(guard) !== 0) fs.rmSync(guard, { force: true });
+      else if (Date.now() > until) throw new Error(`Could not take ${guard} within ${GUARD_WAIT_MS} ms`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(guard, { force: true });
   }
 }
