@@ -95,6 +95,14 @@ INSERT INTO propagated_classification (entity_guid, source_guid, type_name)
 SELECT entity_guid, source_guid, type_name FROM fresh
 ON CONFLICT DO NOTHING`;
 
+/**
+ * Recomputations run one at a time (a transaction-level advisory lock taken before the statement, whose snapshot
+ * then sees every earlier one committed): two overlapping ones on different snapshots (two entity-API writes at
+ * once) each deleted and inserted by their own snapshot, and the older one's late deletes and inserts left a tag
+ * on an entity no relationship reaches any more and none on one that is reached.
+ */
+const RECOMPUTE_PROPAGATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${0x41544c41_50524f50n}) AS locked`; // "ATLAPROP"
+
 function isPlaceholderGuid(guid: string | undefined): boolean {
   return !guid || guid.startsWith('-');
 }
@@ -913,6 +921,7 @@ export class PostgresMetadataStore extends MetadataStore {
         `SELECT EXISTS (SELECT 1 FROM classification WHERE propagate) OR EXISTS (SELECT 1 FROM propagated_classification) AS any`,
       );
       if (!any) return;
+      await m.query(RECOMPUTE_PROPAGATION_LOCK_SQL);
       await m.query(RECOMPUTE_PROPAGATION_SQL);
     });
   }
