@@ -101,7 +101,8 @@ ON CONFLICT DO NOTHING`;
  * once) each deleted and inserted by their own snapshot, and the older one's late deletes and inserts left a tag
  * on an entity no relationship reaches any more and none on one that is reached.
  */
-const RECOMPUTE_PROPAGATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${0x41544c41_50524f50n}) AS locked`; // "ATLAPROP"
+export const PROPAGATION_LOCK_KEY = 0x41544c41_50524f50n; // "ATLAPROP"
+const RECOMPUTE_PROPAGATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${PROPAGATION_LOCK_KEY}) AS locked`;
 
 function isPlaceholderGuid(guid: string | undefined): boolean {
   return !guid || guid.startsWith('-');
