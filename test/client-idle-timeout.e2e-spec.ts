@@ -51,6 +51,15 @@ function closedByServer(socket: net.Socket): Promise<number> {
   return closed;
 }
 
+/** Polls (for up to a second) until an export is refused with 409: an operation holds the lock. */
+async function lockTaken(t: TestApp): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    if ((await exportZip(t, ONE_DB)).status === 409) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
 /** Polls until another export gets the lock (200), for at most `ms`; the statuses seen. */
 async function exportUntilGranted(t: TestApp, ms: number): Promise<{ granted: boolean; refused: number; afterMs: number }> {
   const started = Date.now();
@@ -97,12 +106,7 @@ describe('CLIENT_IDLE_TIMEOUT: a client that stalls an import or export (Postgre
     );
     try {
       // the export is under way, its socket buffers filling up
-      let busy = false;
-      for (let i = 0; i < 50 && !busy; i++) {
-        busy = (await exportZip(t, ONE_DB)).status === 409;
-        if (!busy) await sleep(20);
-      }
-      expect(busy, 'the stalled export never held the lock').toBe(true);
+      expect(await lockTaken(t), 'the stalled export never held the lock').toBe(true);
       const next = await exportUntilGranted(t, 10_000);
       expect(next.granted, `the next export was refused (409) ${next.refused} times in ${next.afterMs} ms`).toBe(true);
       // the cut export's snapshot transaction is closed before the lock is free
@@ -114,24 +118,14 @@ describe('CLIENT_IDLE_TIMEOUT: a client that stalls an import or export (Postgre
 
   it('an import whose upload stops half-way is cut: the lock is freed and the spooled part removed', async () => {
     const boundary = 'stalled-upload-boundary';
-    const zip = fs.readFileSync(zipPath('stocks.zip'));
-    const part = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="stocks.zip"\r\nContent-Type: application/zip\r\n\r\n`),
-      zip,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
+    const part = stocksUpload(boundary);
     const client = await stalledClient(
       t,
       `POST /api/atlas/admin/import HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${part.length}\r\n\r\n`,
       part.subarray(0, part.length >> 1),
     );
     try {
-      let busy = false;
-      for (let i = 0; i < 50 && !busy; i++) {
-        busy = (await exportZip(t, ONE_DB)).status === 409;
-        if (!busy) await sleep(20);
-      }
-      expect(busy, 'the stalled upload never held the lock').toBe(true);
+      expect(await lockTaken(t), 'the stalled upload never held the lock').toBe(true);
       // Node's own requestTimeout (300 s) would free it only after minutes
       const next = await exportUntilGranted(t, 10_000);
       expect(next.granted, `the next export was refused (409) ${next.refused} times in ${next.afterMs} ms`).toBe(true);

@@ -54,7 +54,7 @@ describe('concurrent entity writes', () => {
   });
 });
 
-describe('concurrent classification adds', () => {
+describe('concurrent classification adds, and the propagation recomputations they start', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
@@ -78,6 +78,27 @@ describe('concurrent classification adds', () => {
     // the stored one is the one whose request succeeded
     const winner = adds.findIndex((r) => r.status === 204);
     expect(await t.db.query(`SELECT attributes FROM classification WHERE entity_guid = $1`, [guid])).toEqual([{ attributes: { n: winner } }]);
+  });
+
+  it('take turns: an entity write waits for a recomputation in progress, whose snapshot it must not overlap', async () => {
+    const res = await t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_item', guid: '-1', attributes: { qualifiedName: 'cw-tag', name: 't' } } }).expect(200);
+    const guid: string = res.body.guidAssignments['-1'];
+    await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'CW_TAG', propagate: true }]).expect(204);
+    // another recomputation in progress: its transaction holds the lock
+    const other = await t.db.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`SELECT pg_advisory_xact_lock(${PROPAGATION_LOCK_KEY})`);
+    try {
+      const update = t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_item', guid, attributes: { qualifiedName: 'cw-tag', name: 't2' } } }).then((r) => r);
+      const first = await Promise.race([update.then(() => 'answered'), sleep(700).then(() => 'waiting')]);
+      expect(first).toBe('waiting');
+      await other.commitTransaction();
+      expect((await update).status).toBe(200);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
   });
 });
 
@@ -128,40 +149,5 @@ describe('an import batch that races an entity write', () => {
     expect(await t.db.query(`SELECT guid, historical_guids FROM entity WHERE type_name = 'hive_db'`)).toEqual([{ guid: DB, historical_guids: [OTHER] }]);
     expect(await t.db.query(`SELECT guid FROM entity_unique WHERE value = 'stocks@cl1'`)).toEqual([{ guid: DB }]);
     expect(Number((await t.db.query(`SELECT count(*) AS n FROM entity`))[0].n)).toBe(13); // stocks.zip's 13 entities
-  });
-});
-
-describe('propagation recomputations', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-    await t.as(ADMIN).post(`${V2}/types/typedefs`).send({
-      entityDefs: [{ name: 'cw_tagged', superTypes: ['DataSet'], attributeDefs: [] }],
-      classificationDefs: [{ name: 'CW_PII', superTypes: [], attributeDefs: [] }],
-    }).expect(200);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it('take turns: an entity write waits for a recomputation in progress, whose snapshot it must not overlap', async () => {
-    const res = await t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_tagged', guid: '-1', attributes: { qualifiedName: 'cw-tag', name: 't' } } }).expect(200);
-    const guid: string = res.body.guidAssignments['-1'];
-    await t.as(ADMIN).post(`${V2}/entity/guid/${guid}/classifications`).send([{ typeName: 'CW_PII', propagate: true }]).expect(204);
-    // another recomputation in progress: its transaction holds the lock
-    const other = await t.db.createQueryRunner();
-    await other.connect();
-    await other.startTransaction();
-    await other.query(`SELECT pg_advisory_xact_lock(${PROPAGATION_LOCK_KEY})`);
-    try {
-      const update = t.as(ADMIN).post(`${V2}/entity`).send({ entity: { typeName: 'cw_tagged', guid, attributes: { qualifiedName: 'cw-tag', name: 't2' } } }).then((r) => r);
-      const first = await Promise.race([update.then(() => 'answered'), sleep(700).then(() => 'waiting')]);
-      expect(first).toBe('waiting');
-      await other.commitTransaction();
-      expect((await update).status).toBe(200);
-    } finally {
-      if (other.isTransactionActive) await other.rollbackTransaction();
-      await other.release();
-    }
   });
 });
