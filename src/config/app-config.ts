@@ -185,11 +185,8 @@ const BYTE_UNITS: Record<string, number> = {
 
 /** Parses "1048576", "256MiB", "16g", "1.5GB" (binary units) into bytes. Exported for tests. */
 export function parseBytes(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  if (!m) return undefined;
-  const unit = BYTE_UNITS[m[2].toLowerCase()];
-  if (unit === undefined) return undefined;
-  const bytes = Math.floor(Number(m[1]) * unit);
+  const amount = quantity(text, BYTE_UNITS);
+  const bytes = amount === undefined ? NaN : Math.floor(amount);
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
 
@@ -197,12 +194,16 @@ const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: SECOND, sec: S
 
 /** Parses "30000", "500ms", "30s", "5min", "1h" into milliseconds (a plain number is milliseconds). Exported for tests. */
 export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  if (!m) return undefined;
-  const unit = DURATION_UNITS[m[2].toLowerCase()];
-  if (unit === undefined) return undefined;
-  const ms = Math.round(Number(m[1]) * unit);
+  const amount = quantity(text, DURATION_UNITS);
+  const ms = amount === undefined ? NaN : Math.round(amount);
   return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/** "<number><unit>" (blanks allowed around both, unit case-insensitive) times the unit's factor; undefined if not. */
+function quantity(text: string, units: Record<string, number>): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? units[m[2].toLowerCase()] : undefined;
+  return unit === undefined ? undefined : Number(m![1]) * unit;
 }
 
 class EnvReader {
